@@ -1,0 +1,3 @@
+from ndalint.cli import run
+
+run()

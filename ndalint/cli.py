@@ -1,0 +1,92 @@
+"""Command line: parse options, call the library, choose the formatter, set the exit code.
+
+Exit codes (fixed contract): 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage or input error (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ndalint import __version__, ingest
+from ndalint.errors import NdalintError
+from ndalint.fsutil import write_atomic
+from ndalint.lint import lint_path
+from ndalint.report import FORMATS, render
+from ndalint.report.model import SEVERITIES, Report, Tool
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class FailOn(click.ParamType):
+    """``low|medium|high|critical`` or ``score:N``."""
+
+    name = "SEVERITY|score:N"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        v = str(value).strip().lower()
+        if v in SEVERITIES:
+            return ("severity", SEVERITIES.index(v))
+        if v.startswith("score:") and v[6:].isdigit() and 0 <= int(v[6:]) <= 100:
+            return ("score", int(v[6:]))
+        self.fail(f"'{value}' is not one of {', '.join(SEVERITIES)} or score:N (N = 0..100)", param, ctx)
+
+
+def _gate(report: Report, fail_on: tuple[str, int]) -> bool:
+    kind, threshold = fail_on
+    for doc in report.documents:
+        if kind == "score" and doc.score and doc.score.value >= threshold:
+            return True
+        if kind == "severity" and any(SEVERITIES.index(f.severity) >= threshold for f in doc.findings):
+            return True
+    return False
+
+
+def _echo_errors(report: Report) -> None:
+    for doc in report.documents:
+        if doc.error:
+            click.echo(f"ndalint: {doc.path}: {doc.error}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="ndalint", message="%(prog)s %(version)s")
+def main() -> None:
+    """ndalint: 日本語の秘密保持契約書・誓約書・参加同意書のリスクを検査するリンター。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+@click.option("--fail-on", type=FailOn(), default="high", show_default=True,
+              help="Exit 1 when a finding is at or above SEVERITY, or the score reaches N.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
+def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[str, int], exit_zero: bool) -> None:
+    """Lint contracts (.txt .md .docx .pdf, a directory, or - for stdin)."""
+    targets = list(ingest.discover(paths))
+    if not targets:
+        raise click.UsageError("no .txt, .md, .docx or .pdf files found in the given paths")
+    documents = [lint_path(p) for p in targets]
+    report = Report(tool=Tool(version=__version__), documents=documents)
+    out = render(report, fmt)
+    if output:
+        write_atomic(output, out)
+    else:
+        click.echo(out, nl=False)
+    _echo_errors(report)
+    if any(d.error for d in documents):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if _gate(report, fail_on) and not exit_zero else EXIT_OK)
+
+
+def run() -> None:
+    """Entry point that keeps tracebacks away from users."""
+    try:
+        main(standalone_mode=True)
+    except NdalintError as exc:
+        click.echo(f"ndalint: {exc}", err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,78 @@
+"""The format-independent result of ingestion: text plus a map back to the source."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["line", "heading", "fence", "list", "table"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One physical unit of the source: a line (txt, md, pdf) or a paragraph (docx).
+
+    ``start``/``end`` are offsets into ``Document.text``; blocks are separated by one ``\\n``.
+    ``number`` is what a user would look for in the source: the line number (txt, md, pdf)
+    or the paragraph number (docx).
+    """
+
+    start: int
+    end: int
+    number: int
+    kind: BlockKind = "line"
+    level: int = 0  # heading level (Markdown #, Word "Heading N")
+    label: str | None = None  # Word auto-numbering text, already prefixed to the block text
+    page: int | None = None
+    fenced: bool = False  # Markdown: inside a ``` code fence
+    marker: bool = False  # Markdown: a fence line itself, carries no text
+
+
+@dataclass(frozen=True)
+class Location:
+    line: int
+    column: int
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    path: str
+    format: str  # txt | md | docx | pdf
+    text: str
+    blocks: list[Block]
+    encoding: str | None = None
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._starts = [b.start for b in self.blocks]
+
+    @property
+    def unit(self) -> str:
+        """What ``Location.line`` counts in this format."""
+        return "paragraph" if self.format == "docx" else "line"
+
+    def block_at(self, offset: int) -> Block:
+        if not self.blocks:
+            raise ValueError("document has no blocks")
+        i = max(0, bisect.bisect_right(self._starts, offset) - 1)
+        return self.blocks[i]
+
+    def locate(self, offset: int) -> Location:
+        """Map a character offset to the line (or docx paragraph) and 1-based column."""
+        b = self.block_at(offset)
+        return Location(line=b.number, column=offset - b.start + 1, page=b.page)
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start : block.end]
+
+
+def blocks_from_lines(text: str, **attrs: object) -> list[Block]:
+    """Blocks for text whose lines are its units (txt, pdf pages)."""
+    blocks = []
+    pos = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        blocks.append(Block(start=pos, end=pos + len(line), number=number, **attrs))  # type: ignore[arg-type]
+        pos += len(line) + 1
+    return blocks

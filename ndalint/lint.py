@@ -1,0 +1,69 @@
+"""The pipeline, end to end: path -> Document -> Contract -> Analysis -> findings -> DocumentReport.
+
+Each stage is one module; this file only wires them and turns an unreadable input into an
+entry with ``error`` set, so that a batch goes on past a bad file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from ndalint import ingest, structure
+from ndalint.errors import InputError
+from ndalint.ingest.document import Document
+from ndalint.nlp import Analysis
+from ndalint.report.model import ArticleOut, DocumentReport, Finding, Mitigation, PartyOut, ScoreOut
+from ndalint.score import Scored, score
+
+
+class Engine(Protocol):
+    def run(self, analysis: Analysis) -> tuple[list[Finding], list[Mitigation], int]: ...
+
+    def weight(self, rule_id: str) -> float: ...
+
+
+def lint_document(doc: Document, engine: Engine | None = None) -> DocumentReport:
+    contract = structure.parse(doc)
+    analysis = Analysis.of(contract)
+    findings: list[Finding] = []
+    mitigations: list[Mitigation] = []
+    suppressed = 0
+    if engine is not None:
+        findings, mitigations, suppressed = engine.run(analysis)
+    else:
+        for sentence in analysis.sentences:  # tokenise anyway: the analysis is part of the contract
+            analysis.tokens(sentence)
+    weights = {f.rule_id: engine.weight(f.rule_id) if engine else 1.0 for f in findings}
+    s = score(Scored(f.category, f.severity, weights[f.rule_id]) for f in findings)
+    drivers = _drivers(findings, weights)
+    return DocumentReport(
+        path=doc.path,
+        title=contract.title,
+        format=doc.format,
+        parties=[PartyOut(label=p.label, name=p.name, kind=p.kind) for p in contract.parties],
+        articles=[ArticleOut(number=a.number, title=a.title, line=doc.locate(a.start).line) for a in contract.articles],
+        score=ScoreOut(value=s.value, band=s.band, categories=s.categories, drivers=drivers),
+        findings=findings,
+        mitigations=mitigations,
+        suppressed=suppressed,
+    )
+
+
+def _drivers(findings: list[Finding], weights: dict[str, float], top: int = 5) -> list[str]:
+    from ndalint.score import CATEGORY_WEIGHT
+
+    strength: dict[str, float] = {}
+    for f in findings:
+        v = Scored(f.category, f.severity, weights[f.rule_id]).value * CATEGORY_WEIGHT.get(f.category, 0.0)
+        if v > 0:
+            strength[f.rule_id] = max(strength.get(f.rule_id, 0.0), v)
+    return [r for r, _ in sorted(strength.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+
+
+def lint_path(path: str, engine: Engine | None = None, load: Callable[[str], Document] = ingest.load) -> DocumentReport:
+    try:
+        doc = load(path)
+    except InputError as exc:
+        return DocumentReport(path=path if path != ingest.STDIN else "<stdin>", error=str(exc))
+    return lint_document(doc, engine)

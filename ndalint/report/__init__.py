@@ -1,0 +1,19 @@
+"""Report -> text. One module per output format, chosen from a registry (no if-chains)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ndalint.report import json_format, text
+from ndalint.report.model import Report
+
+Renderer = Callable[..., str]
+
+FORMATS: dict[str, Renderer] = {
+    "text": text.render,
+    "json": json_format.render,
+}
+
+
+def render(report: Report, fmt: str, **options: object) -> str:
+    return FORMATS[fmt](report, **options)

@@ -1,0 +1,85 @@
+"""The one Report model every output format renders (JSON contract: DESIGN.md, ``ndalint.report/1``)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA = "ndalint.report/1"
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PartyOut(_Model):
+    label: str
+    name: str | None
+    kind: str = Field(description="company | individual | unknown")
+
+
+class ArticleOut(_Model):
+    number: int
+    title: str | None
+    line: int
+
+
+class ScoreOut(_Model):
+    value: int = Field(ge=0, le=100)
+    band: str = Field(description="low | medium | high | critical")
+    categories: dict[str, int]
+    drivers: list[str] = Field(default_factory=list, description="rule ids that move the score most, strongest first")
+
+
+class Finding(_Model):
+    rule_id: str
+    name: str
+    category: str
+    severity: str
+    message: str
+    article: int | None
+    line: int
+    column: int
+    start: int
+    end: int
+    excerpt: str
+    suggestion: str | None = None
+    references: list[str] = Field(default_factory=list)
+    # Not in the minimal contract but additive: where in the article, and the page of a PDF.
+    paragraph: int | None = None
+    page: int | None = None
+    title: str | None = None
+
+
+class Mitigation(_Model):
+    rule_id: str
+    message: str
+    line: int
+    article: int | None = None
+    excerpt: str | None = None
+
+
+class DocumentReport(_Model):
+    path: str
+    error: str | None = None
+    title: str | None = None
+    format: str | None = None
+    parties: list[PartyOut] = Field(default_factory=list)
+    articles: list[ArticleOut] = Field(default_factory=list)
+    score: ScoreOut | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    mitigations: list[Mitigation] = Field(default_factory=list)
+    suppressed: int = 0
+
+
+class Tool(_Model):
+    name: str = "ndalint"
+    version: str
+
+
+class Report(_Model):
+    schema_: str = Field(default=SCHEMA, alias="schema")
+    tool: Tool
+    documents: list[DocumentReport]
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -1,0 +1,37 @@
+"""Document -> Contract: parties and roles, defined terms, 条・項・号, preamble, 別紙, signature."""
+
+from __future__ import annotations
+
+from ndalint.ingest.document import Document
+from ndalint.structure.layout import build_layout
+from ndalint.structure.model import Article, Contract, DefinedTerm, Item, Paragraph, Party, Section
+from ndalint.structure.parties import find_parties, undefined_labels
+from ndalint.structure.terms import find_terms
+from ndalint.structure.topics import contexts_of, topics_of
+
+__all__ = ["Article", "Contract", "DefinedTerm", "Item", "Paragraph", "Party", "Section", "parse"]
+
+
+def parse(doc: Document) -> Contract:
+    layout = build_layout(doc)
+    text = doc.text
+    for art in layout.articles:
+        art.topics = topics_of(art.title, text[art.start : art.end])
+    terms = find_terms(text, layout.body)
+    preamble = (layout.preamble.start, layout.preamble.end) if layout.preamble else None
+    parties = find_parties(text, terms, preamble)
+    parties += undefined_labels(text, layout.body, parties)
+    body_text = "\n".join(text[s:e] for s, e in layout.body)
+    contexts = contexts_of(body_text, [p.kind for p in parties])
+    return Contract(
+        document=doc,
+        title=layout.title,
+        preamble=layout.preamble,
+        parties=parties,
+        terms=terms,
+        articles=layout.articles,
+        appendices=layout.appendices,
+        signature=layout.signature,
+        body=layout.body,
+        contexts=contexts,
+    )

@@ -1,0 +1,118 @@
+"""The Contract: what the document says, as a lawyer would point at it (第N条第M項第K号).
+
+Every piece keeps character offsets into ``Document.text`` so that later stages can map
+findings back to lines, paragraphs or pages without knowing the source format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ndalint.ingest.document import Document
+
+PartyKind = Literal["company", "individual", "unknown"]
+
+
+@dataclass
+class Item:
+    """号: ``(1)``, ``（１）``, ``①``, ``一``, ``ア``."""
+
+    label: str
+    number: int | None
+    start: int
+    end: int
+
+
+@dataclass
+class Paragraph:
+    """項: the first has no number in the text; later ones start with ``2``, ``２``, ``2.``."""
+
+    number: int
+    start: int
+    end: int
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """条: ``第1条``, ``第十二条``, ``第１条``, ``第3条の2`` (or ``1.`` in a pledge without 条)."""
+
+    number: int
+    title: str | None
+    start: int
+    end: int
+    sub: int | None = None  # 第3条の2 -> 2
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    topics: frozenset[str] = frozenset()
+
+    @property
+    def label(self) -> str:
+        return f"第{self.number}条" + (f"の{self.sub}" if self.sub else "")
+
+    def paragraph_at(self, offset: int) -> Paragraph | None:
+        for p in self.paragraphs:
+            if p.start <= offset < p.end or (p.start <= offset and p is self.paragraphs[-1]):
+                return p
+        return None
+
+
+@dataclass
+class Party:
+    label: str  # 甲, 乙, 当社, 参加者, 私, 貴社
+    name: str | None  # 株式会社〇〇, X社; None when only the label is known
+    kind: PartyKind
+    start: int
+    end: int
+    defined: bool = True  # False: the label is used (甲は…) but the contract never defines it
+
+
+@dataclass
+class DefinedTerm:
+    term: str
+    start: int  # of the term inside its quotes
+    end: int
+    style: Literal["hereinafter", "means"]  # 以下「X」という / 「X」とは
+
+
+@dataclass
+class Section:
+    """A stretch of the document outside the articles: preamble, signature, 別紙."""
+
+    start: int
+    end: int
+    title: str | None = None
+
+
+@dataclass
+class Contract:
+    document: Document
+    title: str | None
+    preamble: Section | None
+    parties: list[Party]
+    terms: list[DefinedTerm]
+    articles: list[Article]
+    appendices: list[Section]
+    signature: Section | None
+    body: list[tuple[int, int]]  # spans that are contract text (not commentary or front matter)
+    contexts: frozenset[str] = frozenset()  # co-creation, employment, freelance, panel, company-to-company
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    def article_at(self, offset: int) -> Article | None:
+        for a in self.articles:
+            if a.start <= offset < a.end:
+                return a
+        return None
+
+    def in_body(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.body)
+
+    def party(self, label: str) -> Party | None:
+        return next((p for p in self.parties if p.label == label), None)
+
+    @property
+    def individual_parties(self) -> list[Party]:
+        return [p for p in self.parties if p.kind == "individual"]

@@ -1,0 +1,100 @@
+"""Parties, their labels and kinds (company / individual / unknown), including one-sided pledges."""
+
+from __future__ import annotations
+
+import re
+
+from ndalint.structure.model import DefinedTerm, Party, PartyKind
+
+PARTY_LABELS = set("甲乙丙丁戊")
+# Role aliases defined in NDAs that are not parties of their own (一方当事者（以下「開示者」）…)
+ROLE_ALIASES = {"開示者", "受領者", "開示当事者", "受領当事者", "当事者", "相手方", "両当事者", "本当事者"}
+COMPANY = re.compile(
+    r"(株式会社|有限会社|合同会社|合資会社|合名会社|社団法人|財団法人|特定非営利活動法人|NPO法人|学校法人|"
+    r"大学|機構|研究所|協会|組合|法人|会社|[Ａ-ＺA-Z〇○●◯△□＿_]社$|^[^\s]{0,12}社$|Inc\.?|Ltd\.?|LLC|Co\.|K\.K\.|"
+    r"^当社$|^弊社$|^貴社$|^御社$|^委託者$|^発注者$|^主催者$|^事務局$)"
+)
+INDIVIDUAL = re.compile(
+    r"(個人|氏名|参加者|モニター|生活者|会員|従業員|社員|職員|学生|フリーランス|個人事業主|本人|^私$|応募者|協力者|被験者|"
+    r"回答者|受講者|候補者|インターン|アルバイト|パートタイマー|クリエイター|出演者|受託者たる個人|ユーザー|利用者)"
+)
+NAME_BEFORE = re.compile(r"(?P<name>[^\s、。「」『』（）()：:]{1,40}(?:[（(][^（）()]{1,40}[）)])?)\s*[（(]\s*$")
+_CONNECTORS = re.compile(r"^(?:と|及び|および|並びに|ならびに|又は|または|、|は)+")
+
+
+def classify(*names: str | None) -> PartyKind:
+    if any(name and "屋号" in name for name in names):
+        return "individual"  # a trade name (屋号) is what a sole proprietor signs with
+    for name in names:
+        if name and COMPANY.search(name):
+            return "company"
+    for name in names:
+        if name and INDIVIDUAL.search(name):
+            return "individual"
+    return "unknown"
+
+
+def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] | None) -> list[Party]:
+    parties: list[Party] = []
+    seen: set[str] = set()
+    for t in terms:
+        if t.term in seen or t.term in ROLE_ALIASES or t.term.startswith("本") and t.term != "本人":
+            continue
+        name = None
+        if t.style == "hereinafter":
+            open_paren = text.rfind("以下", max(0, t.start - 20), t.start)
+            m = NAME_BEFORE.search(text, max(0, open_paren - 60), open_paren) if open_paren >= 0 else None
+            if m:
+                name = _CONNECTORS.sub("", m.group("name")) or None
+        else:
+            tail = text[t.end : t.end + 120]
+            m = re.search(r"とは[、\s]*(?P<def>.{1,100}?)(?:をいう|をいいます|を意味する|を意味します|を指す|を指します)", tail)
+            name = m.group("def") if m else None
+            if not (name and INDIVIDUAL.search(t.term) and re.search(r"(個人|者|方)$", name)):
+                continue
+        is_label = t.term in PARTY_LABELS
+        in_preamble = preamble is not None and preamble[0] <= t.start < preamble[1]
+        if not is_label and t.style == "hereinafter" and not in_preamble:
+            continue  # 「役員等」「個人情報等」 defined inside clauses are not parties
+        kind = classify(name, t.term)
+        if not is_label and kind == "unknown":
+            continue
+        if not is_label and t.style == "hereinafter" and not (name and classify(name) != "unknown") and not INDIVIDUAL.search(t.term) and not COMPANY.search(t.term):
+            continue
+        seen.add(t.term)
+        parties.append(Party(label=t.term, name=name, kind=kind, start=t.start, end=t.end))
+    if preamble:
+        _pledge(text, preamble, parties, seen)
+    return parties
+
+
+def undefined_labels(text: str, spans: list[tuple[int, int]], parties: list[Party]) -> list[Party]:
+    """甲/乙… used as parties (甲は, 甲および乙) in the body but never defined."""
+    known = {p.label for p in parties}
+    found: list[Party] = []
+    for label in sorted(PARTY_LABELS - known, key="甲乙丙丁戊".index):
+        rx = re.compile(rf"(?<![\w]){label}(?=[はがのにをおと、及並又若・,，]|\s|乙|甲|$)")
+        hits = [s + m.start() for s, e in spans for m in rx.finditer(text, s, e)]
+        if len(hits) >= 2:
+            found.append(Party(label, None, "unknown", hits[0], hits[0] + 1, defined=False))
+    return found
+
+
+def _pledge(text: str, preamble: tuple[int, int], parties: list[Party], seen: set[str]) -> None:
+    """誓約書: 「私は、貴社…」 with the addressee on a 〇〇 御中 line above the preamble."""
+    start, end = preamble
+    chunk = text[start:end]
+    m = re.search(r"(?:^|[\s\u3000。])(私|わたくし)(?:は|、)", chunk)
+    if not m:
+        return
+    above = [ln.strip(" \u3000") for ln in text[max(0, start - 400) : start].split("\n") if ln.strip(" \u3000")]
+    # the addressee: 「株式会社〇〇 御中」, or a company line above 「代表取締役 〇〇 殿」
+    name = next((re.sub(r"\s*(御中|殿)$", "", ln) for ln in reversed(above) if COMPANY.search(re.sub(r"\s*(御中|殿)$", "", ln))), None)
+    company_word = re.search(r"(貴社|当社|御社|貴法人|貴学)", chunk)
+    if company_word and company_word.group(1) not in seen:
+        parties.append(Party(company_word.group(1), name, classify(name, company_word.group(1)) if name else "company",
+                             start + company_word.start(1), start + company_word.end(1)))
+        seen.add(company_word.group(1))
+    if "私" not in seen:
+        parties.append(Party("私", None, "individual", start + m.start(1), start + m.end(1)))
+        seen.add("私")

@@ -1,0 +1,25 @@
+"""Defined terms: 以下「X」という / 「X」とは."""
+
+from __future__ import annotations
+
+import re
+
+from ndalint.structure.model import DefinedTerm
+
+HEREINAFTER = re.compile(r"以下[、,]?\s*(?:単に|総称して|併せて|あわせて)?\s*[「『](?P<term>[^」』\n]{1,30})[」』]\s*(?:と(?:いう|いい|称する|総称する|略称する)|という)")
+MEANS = re.compile(r"[「『](?P<term>[^」』\n]{1,30})[」』]\s*とは(?:、|\s)*(?=(?:(?!」とは).){0,500}?(?:をいう|をいいます|を意味する|を意味します|を指す|を指します|のことをいう))")
+
+
+def find_terms(text: str, spans: list[tuple[int, int]]) -> list[DefinedTerm]:
+    terms: list[DefinedTerm] = []
+    for start, end in spans:
+        chunk = text[start:end]
+        for m in HEREINAFTER.finditer(chunk):
+            terms.append(DefinedTerm(m.group("term"), start + m.start("term"), start + m.end("term"), "hereinafter"))
+        for m in MEANS.finditer(chunk):
+            # 「X」とは as a definition only where it opens a sentence or follows 本契約において
+            before = chunk[max(0, m.start() - 12) : m.start()]
+            if m.group(0).rstrip("、 ").endswith("とは") and (not before or re.search(r"(において|で|。|\n|は、|^)[、\s\u3000]*$", before)):
+                terms.append(DefinedTerm(m.group("term"), start + m.start("term"), start + m.end("term"), "means"))
+    terms.sort(key=lambda t: t.start)
+    return terms

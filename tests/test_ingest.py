@@ -1,0 +1,193 @@
+"""Ingestion: every format and encoding reads into the same Document with a working source map."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from conftest import CORPUS, PUBLIC, make_pdf
+from ndalint import ingest
+from ndalint.errors import InputError
+
+SAMPLE = (
+    "秘密保持契約書\n"
+    "株式会社甲野（以下「甲」という。）と株式会社乙山（以下「乙」という。）は、次のとおり契約を締結する。\n"
+    "第1条（目的）\n"
+    "本契約は、甲乙間の取引の検討を目的とする。\n"
+    "第2条（秘密保持）\n"
+    "乙は、秘密情報を第三者に開示してはならない。\n"
+    "2　前項の規定は、次の各号に掲げる情報には適用しない。\n"
+    "(1) 公知の情報\n"
+    "(2) 乙が独自に開発した情報\n"
+)
+
+
+@pytest.mark.parametrize(
+    "encoding, data",
+    [
+        ("utf-8", SAMPLE.encode("utf-8")),
+        ("utf-8 BOM", b"\xef\xbb\xbf" + SAMPLE.encode("utf-8")),
+        ("cp932", SAMPLE.encode("cp932")),
+        ("shift_jis", SAMPLE.encode("shift_jis")),
+        ("euc-jp", SAMPLE.encode("euc_jp")),
+        ("utf-16 BOM", SAMPLE.encode("utf-16")),
+        ("utf-16-le no BOM", SAMPLE.encode("utf-16-le")),
+        ("crlf", SAMPLE.replace("\n", "\r\n").encode("utf-8")),
+        ("cr", SAMPLE.replace("\n", "\r").encode("cp932")),
+    ],
+)
+def test_text_encodings_decode_to_the_same_text(tmp_path, encoding, data):
+    path = tmp_path / "nda.txt"
+    path.write_bytes(data)
+    doc = ingest.load(str(path))
+    assert doc.text.rstrip("\n") == SAMPLE.rstrip("\n")
+    # line/column map back to the source: 第2条 is on line 5, column 1
+    offset = doc.text.index("第2条")
+    assert doc.locate(offset).line == 5
+    assert doc.locate(offset).column == 1
+    assert doc.locate(doc.text.index("独自")).line == 9
+
+
+def test_short_euc_jp_is_not_mistaken_for_korean(tmp_path):
+    text = "第1条　乙は、本契約に違反した場合、甲に生じた一切の損害を賠償する。\n"
+    path = tmp_path / "short.txt"
+    path.write_bytes(text.encode("euc_jp"))
+    assert ingest.load(str(path)).text == text
+
+
+def test_input_file_is_never_modified(tmp_path):
+    path = tmp_path / "nda.txt"
+    data = SAMPLE.replace("\n", "\r\n").encode("cp932")
+    path.write_bytes(data)
+    ingest.load(str(path))
+    assert path.read_bytes() == data
+
+
+def test_markdown_keeps_line_numbers_and_marks_fences(public_dir):
+    doc = ingest.load(str(public_dir / "oi-nda-ai.md"))
+    lines = (public_dir / "oi-nda-ai.md").read_text(encoding="utf-8").split("\n")
+    offset = doc.text.index("第8条　本契約に違反した当事者")
+    loc = doc.locate(offset)
+    assert lines[loc.line - 1].startswith("第8条")
+    block = doc.block_at(offset)
+    assert block.fenced and block.kind == "fence"
+    heading = doc.block_at(doc.text.index("## 8条（損害賠償）"))
+    assert heading.kind == "heading" and heading.level == 2
+
+
+def test_docx_rebuilds_word_numbering(public_dir):
+    doc = ingest.load(str(public_dir / "oi-nda-ai.docx"))
+    # In the .docx the ① … ⑤ of 第1条第2項 exist only as numbering definitions.
+    start = doc.text.index("前項の定めにかかわらず、以下の情報は秘密情報の対象外")
+    following = doc.text[start:].split("\n")[1:6]
+    assert [line[0] for line in following] == list("①②③④⑤")
+    assert following[0].endswith("既に公知となっていたもの")
+    block = doc.block_at(doc.text.index("既に公知となっていたもの"))
+    assert block.label == "①" and block.kind == "list"
+    # the map points at the docx paragraph number
+    assert doc.unit == "paragraph"
+    assert doc.locate(doc.text.index("第1条")).line == block.number - 2
+
+
+def test_docx_table_of_contents_is_skipped(public_dir):
+    doc = ingest.load(str(public_dir / "oi-nda-ai.docx"))
+    # the TOC (a content control) would repeat every heading; each heading appears once
+    assert doc.text.count("8条（損害賠償）") == 1
+
+
+def test_pdf_text_layer_with_pages(tmp_path):
+    path = make_pdf(tmp_path / "nda.pdf", [SAMPLE.split("\n")[:4], SAMPLE.split("\n")[4:]])
+    doc = ingest.load(str(path))
+    assert doc.format == "pdf"
+    loc = doc.locate(doc.text.index("第2条"))
+    assert loc.page == 2
+    assert doc.locate(doc.text.index("第1条")).page == 1
+    assert "乙が独自に開発した情報" in doc.text
+
+
+def test_stdin_is_sniffed(monkeypatch, tmp_path):
+    import io
+    import sys
+
+    pdf = make_pdf(tmp_path / "x.pdf", [["第1条（目的）本契約は検討を目的とする。"]]).read_bytes()
+    for data, fmt in ((SAMPLE.encode("cp932"), "txt"), (pdf, "pdf")):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        doc = ingest.load("-")
+        assert doc.format == fmt and doc.path == "<stdin>"
+
+
+def test_directory_walk_picks_supported_files_only(tmp_path):
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "b.md").write_text("x", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("x", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "d.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "e.docx").write_bytes(b"PK")
+    found = [p.replace(str(tmp_path) + "/", "") for p in ingest.discover([str(tmp_path)])]
+    assert found == ["a.txt", "b.md", "sub/e.docx"]
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.txt", b"", "空"),
+        ("blank.md", b"\n\n  \r\n", "空"),
+        ("binary.txt", bytes(range(256)) * 40, "テキストとして読めません"),
+        ("corrupt.docx", b"PK\x03\x04 this is not really a zip", "docx"),
+        ("not-zip.docx", b"hello", "docx"),
+        ("old-word.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".doc"),
+        ("encrypted.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 600, "暗号化"),
+        ("corrupt.pdf", b"%PDF-1.7\n garbage garbage", "PDF"),
+        ("fake.pdf", b"just text", "PDF"),
+    ],
+)
+def test_bad_inputs_raise_one_line_errors(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        ingest.load(str(path))
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_truncated_real_docx_is_an_input_error(tmp_path, public_dir):
+    data = (public_dir / "oi-nda-ai.docx").read_bytes()
+    path = tmp_path / "truncated.docx"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError):
+        ingest.load(str(path))
+
+
+def test_docx_without_document_part_is_an_input_error(tmp_path):
+    path = tmp_path / "empty-zip.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("hello.txt", "not a word document")
+    with pytest.raises(InputError, match="docx"):
+        ingest.load(str(path))
+
+
+def test_encrypted_and_textless_pdfs(tmp_path):
+    enc = make_pdf(tmp_path / "enc.pdf", [["第1条（目的）"]], encrypt="secret")
+    with pytest.raises(InputError, match="暗号化"):
+        ingest.load(str(enc))
+    scan = make_pdf(tmp_path / "scan.pdf", [[""]], text=False)
+    with pytest.raises(InputError, match="テキスト層"):
+        ingest.load(str(scan))
+
+
+def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_BYTES", 1000)
+    path = tmp_path / "huge.txt"
+    path.write_bytes(SAMPLE.encode("utf-8") * 20)
+    with pytest.raises(InputError, match="大きすぎます"):
+        ingest.load(str(path))
+
+
+def test_project_corpus_reads(tmp_path):
+    files = list(ingest.discover([str(CORPUS)]))
+    assert any(f.endswith(".docx") for f in files)
+    for f in files:
+        doc = ingest.load(f)
+        assert "第" in doc.text or "1" in doc.text

@@ -1,0 +1,122 @@
+"""Structure: parties, defined terms, 条・項・号, preamble, signature, on real and project documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import CORPUS, PUBLIC
+from ndalint import ingest, structure
+from ndalint.ingest.document import Document, blocks_from_lines
+
+AI_TITLES = ["秘密情報の定義", "秘密保持", "目的外使用の禁止", "秘密情報の複製の取り扱い", "個人情報の提供",
+             "秘密情報の破棄または返還", "PoC契約および共同研究開発契約の締結", "損害賠償", "差止め", "期間",
+             "準拠法および裁判管轄", "協議事項"]
+
+
+def parse_text(text: str, fmt: str = "txt") -> structure.Contract:
+    return structure.parse(Document(path="t", format=fmt, text=text, blocks=blocks_from_lines(text)))
+
+
+def parse_file(path) -> structure.Contract:
+    return structure.parse(ingest.load(str(path)))
+
+
+@pytest.mark.parametrize("name", ["oi-nda-ai.contract.txt", "oi-nda-ai.md", "oi-nda-ai.docx"])
+def test_model_nda_ai_in_every_format(public_dir, name):
+    c = parse_file(public_dir / name)
+    assert [a.number for a in c.articles] == list(range(1, 13))
+    assert [(p.label, p.name, p.kind) for p in c.parties] == [("甲", "X社", "company"), ("乙", "Y社", "company")]
+    art1 = c.articles[0]
+    assert [len(p.items) for p in art1.paragraphs] == [0, 5]
+    assert [i.label for i in art1.paragraphs[1].items] == list("①②③④⑤")
+    assert {"本目的", "本契約", "秘密情報", "開示者", "受領者"} <= {t.term for t in c.terms}
+    assert c.contexts == {"company-to-company"}
+    if name != "oi-nda-ai.contract.txt":  # the .txt has no headings at all
+        assert [a.title for a in c.articles] == AI_TITLES
+    assert c.signature is not None and c.text[c.signature.start:].startswith("本契約締結の証として")
+
+
+def test_markdown_commentary_is_not_contract_body(public_dir):
+    c = parse_file(public_dir / "oi-nda-ai.md")
+    commentary = c.text.index("秘密保持契約により保護される秘密情報の定義に関する条項である")
+    assert not c.in_body(commentary)
+    assert c.in_body(c.text.index("第8条　本契約に違反した当事者"))
+    art8 = c.articles[7]
+    assert "＜ポイント＞" not in c.text[art8.start : art8.end] or not c.in_body(c.text.index("＜ポイント＞", art8.start))
+
+
+def test_docx_commentary_is_not_contract_body(public_dir):
+    c = parse_file(public_dir / "oi-nda-ai.docx")
+    assert not c.in_body(c.text.index("本条は、本モデル契約の履行に関しての損害賠償責任について規定している"))
+    assert c.title == "秘密保持契約書（AI）"
+
+
+def test_alternative_versions_keep_their_article_title(public_dir):
+    c = parse_file(public_dir / "oi-nda-shinsozai.md")
+    firsts = [a for a in c.articles if a.number == 1]
+    assert len(firsts) == 3 and {a.title for a in firsts} == {"秘密情報の定義・開示等の方法"}
+
+
+def test_article_numbering_variants_and_headings():
+    c = parse_text(
+        "（目的）\n第１条　本契約は、検討を目的とする。\n"
+        "第二条（秘密保持）\n乙は、秘密を保持する。\n２　乙は、次の情報を開示できる。\n（１）公知の情報\n（２）独自に開発した情報\n"
+        "第十二条　雑則。\n第3条の2（再委託）再委託はできない。\n"
+    )
+    assert [(a.number, a.sub, a.title) for a in c.articles] == [(1, None, "目的"), (2, None, "秘密保持"), (12, None, None), (3, 2, "再委託")]
+    art2 = c.articles[1]
+    assert [p.number for p in art2.paragraphs] == [1, 2]
+    assert [(i.label, i.number) for i in art2.paragraphs[1].items] == [("（１）", 1), ("（２）", 2)]
+
+
+def test_kanji_items_and_article_references_are_not_new_articles():
+    c = parse_text(
+        "第1条（定義）　次の各号に掲げる情報をいう。\n一　技術情報\n二　営業情報\n"
+        "第2条　第1条の規定にかかわらず、乙は開示できる。\n第3条に定める期間は1年とする。\n"
+    )
+    assert [a.number for a in c.articles] == [1, 2]  # 「第3条に定める…」 is a reference, not an article
+    assert [i.number for i in c.articles[0].paragraphs[0].items] == [1, 2]
+
+
+def test_pledge_parties_are_individual_and_company():
+    c = parse_text(
+        "株式会社〇〇　御中\n\n誓約書\n\n私は、貴社の共創セッションへの参加にあたり、下記の事項を誓約します。\n\n"
+        "1．（秘密保持）知り得た情報を第三者に開示しません。\n2．（損害賠償）違反した場合、一切の損害を賠償します。\n\n以上\n氏名　　　　印\n"
+    )
+    assert {(p.label, p.kind) for p in c.parties} == {("私", "individual"), ("貴社", "company")}
+    assert c.party("貴社").name == "株式会社〇〇"
+    assert [(a.number, a.title) for a in c.articles] == [(1, "秘密保持"), (2, "損害賠償")]
+    assert c.title == "誓約書"
+    assert c.signature is not None
+
+
+@pytest.mark.parametrize(
+    "name, kinds, context",
+    [
+        ("monitor-agreement-harsh.txt", {"company", "individual"}, "co-creation"),
+        ("employee-pledge.txt", {"company", "individual"}, "employment"),
+        ("mutual-nda-companies.txt", {"company"}, "company-to-company"),
+        ("freelancer-contract.docx", {"company", "individual"}, None),
+        ("research-panel-terms.txt", {"company", "individual"}, "panel"),
+    ],
+)
+def test_project_corpus_parties_and_contexts(name, kinds, context):
+    c = parse_file(CORPUS / name)
+    assert {p.kind for p in c.parties} == kinds
+    assert c.articles, "articles found"
+    if context:
+        assert context in c.contexts
+
+
+def test_undefined_party_labels_are_reported_as_undefined(public_dir):
+    c = parse_file(public_dir / "oi-nda-shinsozai.contract.txt")  # starts at 第1条: no preamble
+    assert [(p.label, p.kind, p.defined) for p in c.parties] == [("甲", "unknown", False), ("乙", "unknown", False)]
+
+
+def test_docx_corpus_items_come_from_numbering():
+    c = parse_file(CORPUS / "freelancer-contract.docx")
+    items = [i for a in c.articles for p in a.paragraphs for i in p.items]
+    assert len(items) >= 3
+    assert all(b.label is None or b.label in c.text for b in c.document.blocks)
+    labelled = [b for b in c.document.blocks if b.label]
+    assert labelled and all(c.text[b.start : b.end].startswith(b.label) for b in labelled)
