@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(BIN)/ndalint check corpus/ --exit-zero
 
 test: $(STAMP)
+	$(BIN)/ndalint test-rules
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -14,6 +14,7 @@ from ndalint import __version__, ingest
 from ndalint.errors import NdalintError
 from ndalint.fsutil import write_atomic
 from ndalint.lint import lint_path
+from ndalint.rules import RuleSet
 from ndalint.report import FORMATS, render
 from ndalint.report.model import SEVERITIES, Report, Tool
 
@@ -52,7 +53,18 @@ def _echo_errors(report: Report) -> None:
             click.echo(f"ndalint: {doc.path}: {doc.error}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns library errors into one line on stderr and exit code 2, for every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NdalintError as exc:
+            click.echo(f"ndalint: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="ndalint", message="%(prog)s %(version)s")
 def main() -> None:
     """ndalint: 日本語の秘密保持契約書・誓約書・参加同意書のリスクを検査するリンター。"""
@@ -65,12 +77,17 @@ def main() -> None:
 @click.option("--fail-on", type=FailOn(), default="high", show_default=True,
               help="Exit 1 when a finding is at or above SEVERITY, or the score reaches N.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
-def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[str, int], exit_zero: bool) -> None:
+@click.option("--select", default="", help="Only these rules: ids, prefixes (LIAB) or names, comma-separated.")
+@click.option("--ignore", default="", help="Skip these rules: ids, prefixes or names, comma-separated.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra rule directory (repeatable).")
+def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[str, int], exit_zero: bool,
+          select: str, ignore: str, rule_dirs: tuple[str, ...]) -> None:
     """Lint contracts (.txt .md .docx .pdf, a directory, or - for stdin)."""
+    engine = RuleSet.load(rule_dirs).select(select.split(","), ignore.split(","))
     targets = list(ingest.discover(paths))
     if not targets:
         raise click.UsageError("no .txt, .md, .docx or .pdf files found in the given paths")
-    documents = [lint_path(p) for p in targets]
+    documents = [lint_path(p, engine) for p in targets]
     report = Report(tool=Tool(version=__version__), documents=documents)
     out = render(report, fmt)
     if output:
@@ -81,6 +98,72 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
     if any(d.error for d in documents):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if _gate(report, fail_on) and not exit_zero else EXIT_OK)
+
+
+rules_option = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
+                            help="Extra rule directory (repeatable).")
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@rules_option
+def rules_cmd(fmt: str, rule_dirs: tuple[str, ...]) -> None:
+    """List the rules (id, name, title, category, severity, status)."""
+    from ndalint.rules.views import rules_table
+
+    click.echo(rules_table(RuleSet.load(rule_dirs), fmt), nl=False)
+
+
+@main.command("rule")
+@click.argument("key")
+@rules_option
+def rule_cmd(key: str, rule_dirs: tuple[str, ...]) -> None:
+    """Explain one rule (by id or name): what it flags, why, its basis, examples, wording to use instead."""
+    from ndalint.rules.docs import rule_page
+
+    lr = RuleSet.load(rule_dirs).find(key)
+    if lr is None:
+        raise NdalintError(f"no rule '{key}' (see: ndalint rules)")
+    click.echo(rule_page(lr))
+
+
+@main.command("test-rules")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@rules_option
+def test_rules(directory: str | None, rule_dirs: tuple[str, ...]) -> None:
+    """Run every rule's flag/ok examples; exit 1 on any failure."""
+    from ndalint.rules.examples import run_examples
+
+    dirs = rule_dirs + ((directory,) if directory else ())
+    ruleset = RuleSet.load(dirs, builtin=directory is None)
+    count, failures = run_examples(ruleset)
+    for f in failures:
+        click.echo(str(f))
+    click.echo(f"{len(ruleset.rules)} rules, {count} examples: {count - len(failures)} passed, {len(failures)} failed")
+    sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+@main.command()
+@click.argument("sentence")
+@click.option("--parse/--no-parse", default=True, help="Run the full GiNZA pipeline (dependencies) or only the tokenizer.")
+def explain(sentence: str, parse: bool) -> None:
+    """Show tokens (text, lemma, norm, POS, tag, dependency) of a sentence, for writing token patterns."""
+    from ndalint.rules.views import explain_sentence
+
+    click.echo(explain_sentence(sentence, parse), nl=False)
+
+
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False), default="docs/rules")
+@rules_option
+def docs(out: str, rule_dirs: tuple[str, ...]) -> None:
+    """Generate the rule documentation (one page per rule plus an index) into OUT."""
+    from pathlib import Path
+
+    from ndalint.rules.docs import write_docs
+
+    written = write_docs(RuleSet.load(rule_dirs).loaded, Path(out))
+    click.echo(f"wrote {len(written)} pages to {out}")
 
 
 def run() -> None:

@@ -120,6 +120,7 @@ def test_stdin_is_sniffed(monkeypatch, tmp_path):
 def test_directory_walk_picks_supported_files_only(tmp_path):
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     (tmp_path / "b.md").write_text("x", encoding="utf-8")
+    (tmp_path / "README.md").write_text("x", encoding="utf-8")
     (tmp_path / "c.csv").write_text("x", encoding="utf-8")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "d.txt").write_text("x", encoding="utf-8")

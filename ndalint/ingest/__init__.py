@@ -28,6 +28,8 @@ READERS: dict[str, Reader] = {
 }
 #: Suffixes a directory walk picks up (the design's list; .text/.markdown only when named).
 WALKED = (".txt", ".md", ".docx", ".pdf")
+#: Repository documents that sit beside contracts and are not contracts (named files still lint).
+NOT_CONTRACTS = ("readme", "changelog", "contributing", "license", "licence", "code_of_conduct", "security")
 MAX_BYTES = 50 * 1024 * 1024
 MAX_CHARS = 2_000_000
 STDIN = "-"
@@ -84,7 +86,8 @@ def discover(paths: Iterable[str]) -> Iterator[str]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
                 for name in sorted(files):
-                    if name.lower().endswith(WALKED) and not name.startswith((".", "~$")):
+                    if (name.lower().endswith(WALKED) and not name.startswith((".", "~$"))
+                            and name.lower().rsplit(".", 1)[0] not in NOT_CONTRACTS):
                         yield os.path.join(root, name)
         else:
             yield path

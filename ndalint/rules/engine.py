@@ -1,0 +1,221 @@
+"""Rules over one Analysis -> findings and mitigations, in a deterministic order."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ndalint.errors import ConfigError
+from ndalint.nlp import Analysis, Sentence
+from ndalint.report.model import Finding, Mitigation
+from ndalint.rules import schema as s
+from ndalint.rules.loader import LoadedRule, load_rules
+from ndalint.rules.matchers import Compiled, Evaluator, Span
+from ndalint.structure.topics import TOPICS
+
+_SUBJECT = re.compile(r"(?P<label>[^\s、。「」（）]{1,8}?)(?:は|が)[、\s]")
+
+
+@dataclass(frozen=True)
+class Assume:
+    """Facts an example takes for granted instead of reading them from a full contract."""
+
+    bound_party: str | None = None  # individual | company
+    contexts: frozenset[str] | None = None
+
+
+class RuleSet:
+    """A validated, compiled rule pack. Build once; run on many documents."""
+
+    def __init__(self, rules: list[LoadedRule]) -> None:
+        self.loaded = rules
+        self.rules = [lr.rule for lr in rules]
+        self.compiled = Compiled()
+        errors = []
+        for lr in rules:
+            try:
+                self.compiled.add(lr.rule.match, "match")
+            except ValueError as exc:
+                field = str(exc).split(":", 1)[0]
+                errors.append(f"{lr.path}:{lr.line_of('match')}: {exc}" if field else f"{lr.path}: {exc}")
+        if errors:
+            raise ConfigError("invalid rule pack:\n" + "\n".join(errors))
+
+    @classmethod
+    def load(cls, extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> RuleSet:
+        return cls(load_rules([Path(d) for d in extra_dirs], builtin=builtin))
+
+    def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> RuleSet:
+        sel, ign = [x for x in select if x], [x for x in ignore if x]
+
+        def hit(lr: LoadedRule, keys: list[str]) -> bool:
+            return any(lr.rule.id.startswith(k.upper()) or lr.rule.name == k for k in keys)
+
+        for key in sel + ign:
+            if not any(hit(lr, [key]) for lr in self.loaded):
+                raise ConfigError(f"--select/--ignore: no rule matches '{key}' (use an id, a prefix such as LIAB, or a name)")
+        kept = [lr for lr in self.loaded if (not sel or hit(lr, sel)) and not hit(lr, ign)]
+        return RuleSet(kept)
+
+    def find(self, key: str) -> LoadedRule | None:
+        return next((lr for lr in self.loaded if key in (lr.rule.id, lr.rule.name) or lr.rule.id == key.upper()), None)
+
+    def weight(self, rule_id: str) -> float:
+        lr = self.find(rule_id)
+        return lr.rule.weight if lr else 1.0
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def run(self, analysis: Analysis, assume: Assume | None = None) -> tuple[list[Finding], list[Mitigation], int]:
+        ev = Evaluator(self.compiled, analysis)
+        findings: list[Finding] = []
+        mitigations: list[Mitigation] = []
+        for rule in self.rules:
+            if rule.status == "deprecated" or not _applies_to_document(rule, analysis, assume):
+                continue
+            for span, sent in _rule_hits(rule, ev, analysis, assume):
+                if rule.mitigation:
+                    mitigations.append(_mitigation(rule, analysis, span, sent))
+                else:
+                    findings.append(_finding(rule, analysis, span, sent, assume))
+        findings.sort(key=lambda f: (f.start, f.rule_id))
+        mitigations = _dedupe_mitigations(mitigations)
+        return findings, mitigations, 0
+
+
+def _individual_labels(analysis: Analysis, assume: Assume | None) -> set[str]:
+    return {p.label for p in analysis.contract.parties if p.kind == "individual"}
+
+
+def _applies_to_document(rule: s.Rule, analysis: Analysis, assume: Assume | None) -> bool:
+    aw = rule.applies_when
+    contexts = assume.contexts if assume and assume.contexts is not None else analysis.contract.contexts
+    if aw.context and not set(aw.context) & contexts:
+        return False
+    if aw.not_context and set(aw.not_context) & contexts:
+        return False
+    has_individual = (assume.bound_party == "individual") if assume and assume.bound_party else bool(
+        _individual_labels(analysis, assume))
+    if aw.bound_party == "individual":
+        return has_individual
+    if aw.bound_party == "company":
+        return not has_individual
+    return True
+
+
+def _subject(sent: Sentence) -> str | None:
+    m = _SUBJECT.search(sent.text[:40])
+    return m.group("label") if m else None
+
+
+def _sentence_binds_individual(sent: Sentence, analysis: Analysis, assume: Assume | None) -> bool:
+    """The sentence's obligated party is not a company (甲 in 「甲は…」 of a participant agreement)."""
+    subject = _subject(sent)
+    if subject is None:
+        return True
+    party = analysis.contract.party(subject)
+    if party is None:
+        return True
+    return party.kind != "company"
+
+
+def _in_scope(rule: s.Rule, sent: Sentence) -> bool:
+    topics = rule.scope.clause_topic
+    if not topics or "document" in topics:
+        return True
+    if "preamble" in topics and sent.section == "preamble":
+        return True
+    own = sent.article.topics if sent.article else frozenset()
+    return any(t in own or (t in TOPICS and TOPICS[t].search(sent.text)) for t in topics)
+
+
+def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume | None) -> list[tuple[Span, Sentence]]:
+    sentences = [x for x in analysis.sentences if _in_scope(rule, x)]
+    if isinstance(rule.match, s.Requires):
+        if ev.anywhere(rule.match.requires) or not analysis.sentences:
+            return []
+        at = sentences[0] if sentences else analysis.sentences[0]
+        return [((at.start, at.end), at)]
+    if isinstance(rule.match, s.Conditional):
+        for sent in sentences:
+            spans = ev.spans(rule.match.conditional.if_, sent)
+            if spans:
+                return [] if ev.anywhere(rule.match.conditional.then) else [(spans[0], sent)]
+        return []
+    hits = []
+    for sent in sentences:
+        if rule.applies_when.bound_party == "individual" and not _sentence_binds_individual(sent, analysis, assume):
+            continue
+        spans = ev.spans(rule.match, sent)
+        if spans:
+            hits.append(((min(a for a, _ in spans), max(b for _, b in spans)), sent))
+    return hits
+
+
+def _excerpt(text: str, sent: Sentence, span: Span, limit: int = 160) -> str:
+    if len(sent.text) <= limit:
+        return sent.text
+    rel = max(0, span[0] - sent.start - limit // 3)
+    return ("…" if rel else "") + sent.text[rel : rel + limit] + ("…" if rel + limit < len(sent.text) else "")
+
+
+class _Fields(defaultdict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _party_phrase(analysis: Analysis, sent: Sentence, assume: Assume | None) -> str:
+    subject = _subject(sent)
+    individuals = [p for p in analysis.contract.parties if p.kind == "individual"]
+    if subject and (p := analysis.contract.party(subject)) and p.kind == "individual":
+        return "誓約者" if p.label == "私" else p.label
+    if individuals:
+        p = individuals[0]
+        return "誓約者" if p.label == "私" else p.label
+    return subject or "個人の当事者"
+
+
+def _finding(rule: s.Rule, analysis: Analysis, span: Span, sent: Sentence, assume: Assume | None) -> Finding:
+    doc = analysis.contract.document
+    loc = doc.locate(span[0])
+    text = doc.text
+    fields = _Fields(str, party=_party_phrase(analysis, sent, assume), match=text[span[0] : span[1]],
+                     article=sent.article.label if sent.article else "前文等")
+    return Finding(
+        rule_id=rule.id,
+        name=rule.name,
+        title=rule.title,
+        category=rule.category,
+        severity=rule.severity,
+        message=rule.message.format_map(fields),
+        article=sent.article.number if sent.article else None,
+        paragraph=sent.paragraph.number if sent.paragraph else None,
+        line=loc.line,
+        column=loc.column,
+        page=loc.page,
+        start=span[0],
+        end=span[1],
+        excerpt=_excerpt(text, sent, span),
+        suggestion=rule.suggestion.strip() if rule.suggestion else None,
+        references=list(rule.references),
+    )
+
+
+def _mitigation(rule: s.Rule, analysis: Analysis, span: Span, sent: Sentence) -> Mitigation:
+    doc = analysis.contract.document
+    fields = _Fields(str, match=doc.text[span[0] : span[1]], party="", article=sent.article.label if sent.article else "")
+    return Mitigation(rule_id=rule.id, message=rule.message.format_map(fields), line=doc.locate(span[0]).line,
+                      article=sent.article.number if sent.article else None, excerpt=_excerpt(doc.text, sent, span))
+
+
+def _dedupe_mitigations(items: list[Mitigation]) -> list[Mitigation]:
+    seen: set[str] = set()
+    out = []
+    for m in sorted(items, key=lambda m: (m.line, m.rule_id)):
+        if m.rule_id not in seen:  # one line per protective feature is enough for a reader
+            seen.add(m.rule_id)
+            out.append(m)
+    return out

@@ -1,0 +1,291 @@
+"""Match nodes compiled once per rule set and evaluated over one shared Analysis.
+
+Every node evaluates to a list of character spans in the document for one sentence: leaves give
+the text they matched; conditions (``not``, ``near``, ``absent`` …) give the whole sentence when
+they hold. ``all`` keeps the spans of its first positive child (the anchor) when every other child
+holds, after ``inside``/``not_inside`` have filtered them. Results are memoised per node and
+sentence, so a window or document condition shared by many sentences is computed once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ndalint.nlp import PIPELINE, Analysis, Sentence
+from ndalint.rules import schema as s
+
+Span = tuple[int, int]
+
+
+def normalise(text: str) -> str:
+    """Full-width letters/digits to ASCII and half-width katakana to full width, char by char so
+    offsets stay valid. Punctuation such as （ ） 「 」 is left alone: rule authors write it."""
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A or 0xFF61 <= o <= 0xFF9F:
+            n = unicodedata.normalize("NFKC", ch)
+            out.append(n if len(n) == 1 else ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass
+class Compiled:
+    """Matchers shared by all rules: one spaCy Matcher/PhraseMatcher for every token/phrase leaf."""
+
+    regexes: dict[int, re.Pattern[str]] = field(default_factory=dict)
+    phrases: dict[int, list[str]] = field(default_factory=dict)
+    token_keys: dict[int, str] = field(default_factory=dict)
+    phrase_keys: dict[int, str] = field(default_factory=dict)
+    dep_keys: dict[int, str] = field(default_factory=dict)
+    dep_patterns: dict[str, list] = field(default_factory=dict)
+    _matcher: object = None
+    _phrase_matchers: dict[str, object] = field(default_factory=dict)
+    _dep_matcher: object = None
+
+    def add(self, node: s.Match, where: str) -> None:
+        """Compile one node and its children; raise ValueError naming ``where`` on a bad pattern."""
+        key = f"n{id(node)}"
+        if isinstance(node, s.Regex):
+            self.regexes[id(node)] = re.compile(normalise(node.regex))
+        elif isinstance(node, s.Phrases):
+            if node.attr == "TEXT":
+                self.phrases[id(node)] = [normalise(p) for p in node.phrases]
+            else:
+                from spacy.matcher import PhraseMatcher
+
+                pm = self._phrase_matchers.setdefault(node.attr, PhraseMatcher(PIPELINE.tokenizer.vocab, attr=node.attr))
+                pm.add(key, [PIPELINE.tokenizer(p) for p in node.phrases])  # type: ignore[attr-defined]
+                self.phrase_keys[id(node)] = node.attr + ":" + key
+        elif isinstance(node, s.Tokens):
+            from spacy.matcher import Matcher
+
+            if self._matcher is None:
+                self._matcher = Matcher(PIPELINE.tokenizer.vocab, validate=True)
+            try:
+                self._matcher.add(key, [node.tokens])  # type: ignore[attr-defined]
+            except Exception as exc:  # spaCy explains what is wrong with the pattern
+                raise ValueError(f"{where}.tokens: {str(exc).splitlines()[0]}") from None
+            self.token_keys[id(node)] = key
+        elif isinstance(node, s.Dependency):
+            self.dep_patterns[key] = node.dependency
+            self.dep_keys[id(node)] = key
+        for child, sub in _children(node):
+            self.add(child, f"{where}.{sub}")
+
+    # -- per-sentence raw matches -------------------------------------------------------------
+
+    def token_matches(self, analysis: Analysis, sent: Sentence) -> dict[str, list[Span]]:
+        out: dict[str, list[Span]] = {}
+        if self._matcher is None and not self._phrase_matchers:
+            return out
+        doc = analysis.tokens(sent)
+        vocab = doc.vocab
+        matchers = ([self._matcher] if self._matcher is not None else []) + list(self._phrase_matchers.values())
+        for attr_matcher in matchers:
+            for match_id, start, end in attr_matcher(doc):  # type: ignore[operator]
+                k = vocab.strings[match_id]
+                span = doc[start:end]
+                out.setdefault(k, []).append((sent.start + span.start_char, sent.start + span.end_char))
+        return out
+
+    def dep_matches(self, analysis: Analysis, sent: Sentence) -> dict[str, list[Span]]:
+        from spacy.matcher import DependencyMatcher
+
+        doc = analysis.parse([sent])[sent.index]
+        if self._dep_matcher is None:
+            self._dep_matcher = DependencyMatcher(doc.vocab, validate=True)
+            for key, pattern in self.dep_patterns.items():
+                self._dep_matcher.add(key, [pattern])  # type: ignore[attr-defined]
+        out: dict[str, list[Span]] = {}
+        for match_id, token_ids in self._dep_matcher(doc):  # type: ignore[operator]
+            toks = [doc[i] for i in token_ids]
+            start = min(t.idx for t in toks)
+            end = max(t.idx + len(t.text) for t in toks)
+            out.setdefault(doc.vocab.strings[match_id], []).append((sent.start + start, sent.start + end))
+        return out
+
+
+def _children(node: s.Match) -> list[tuple[s.Match, str]]:
+    if isinstance(node, s.All):
+        return [(c, f"all[{i}]") for i, c in enumerate(node.all)]
+    if isinstance(node, s.AnyOf):
+        return [(c, f"any[{i}]") for i, c in enumerate(node.any)]
+    if isinstance(node, s.Not):
+        return [(node.not_, "not")]
+    for name in ("near", "not_near", "inside", "not_inside"):
+        if hasattr(node, name):
+            return [(getattr(node, name).match, name)]
+    if isinstance(node, s.Absent):
+        return [(node.absent, "absent")]
+    if isinstance(node, s.Requires):
+        return [(node.requires, "requires")]
+    if isinstance(node, s.Conditional):
+        return [(node.conditional.if_, "conditional.if"), (node.conditional.then, "conditional.then")]
+    return []
+
+
+def _cost(node: s.Match) -> int:
+    if isinstance(node, s.Dependency):
+        return 3
+    if isinstance(node, (s.Absent, s.Near, s.NotNear)):
+        return 1
+    return max([0] + [_cost(c) for c, _ in _children(node)])
+
+
+class Evaluator:
+    """Evaluates nodes over one analysis; shared by all rules of a run on that document."""
+
+    def __init__(self, compiled: Compiled, analysis: Analysis) -> None:
+        self.c = compiled
+        self.a = analysis
+        self.memo: dict[tuple[int, int], list[Span]] = {}
+        self._tokens: dict[int, dict[str, list[Span]]] = {}
+        self._deps: dict[int, dict[str, list[Span]]] = {}
+        self._norm: dict[int, str] = {}
+        self._windows = _windows(analysis)
+
+    def norm(self, sent: Sentence) -> str:
+        if sent.index not in self._norm:
+            self._norm[sent.index] = normalise(sent.text)
+        return self._norm[sent.index]
+
+    def window(self, sent: Sentence, window: str) -> list[Sentence]:
+        if window == "sentence":
+            return [sent]
+        if window == "document":
+            return self.a.sentences
+        return self._windows[window].get(sent.index, [sent])
+
+    def anywhere(self, node: s.Match) -> list[Span]:
+        for sent in self.a.sentences:
+            found = self.spans(node, sent)
+            if found:
+                return found
+        return []
+
+    def spans(self, node: s.Match, sent: Sentence) -> list[Span]:
+        key = (id(node), sent.index)
+        if key not in self.memo:
+            self.memo[key] = self._eval(node, sent)
+        return self.memo[key]
+
+    def _eval(self, node: s.Match, sent: Sentence) -> list[Span]:
+        whole = [(sent.start, sent.end)]
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            raise TypeError(f"no evaluator for {type(node).__name__}")
+        return handler(self, node, sent, whole)
+
+    # leaves
+    def _regex(self, node: s.Regex, sent: Sentence, whole: list[Span]) -> list[Span]:
+        rx = self.c.regexes[id(node)]
+        return [(sent.start + m.start(), sent.start + m.end()) for m in rx.finditer(self.norm(sent)) if m.end() > m.start()]
+
+    def _phrases(self, node: s.Phrases, sent: Sentence, whole: list[Span]) -> list[Span]:
+        if id(node) in self.c.phrase_keys:
+            attr, key = self.c.phrase_keys[id(node)].split(":", 1)
+            return self._token_hits(sent).get(key, [])
+        text = self.norm(sent)
+        out = []
+        for p in self.c.phrases[id(node)]:
+            i = text.find(p)
+            while i >= 0:
+                out.append((sent.start + i, sent.start + i + len(p)))
+                i = text.find(p, i + 1)
+        return sorted(out)
+
+    def _token_hits(self, sent: Sentence) -> dict[str, list[Span]]:
+        if sent.index not in self._tokens:
+            self._tokens[sent.index] = self.c.token_matches(self.a, sent)
+        return self._tokens[sent.index]
+
+    def _tokens_leaf(self, node: s.Tokens, sent: Sentence, whole: list[Span]) -> list[Span]:
+        return self._token_hits(sent).get(self.c.token_keys[id(node)], [])
+
+    def _dependency(self, node: s.Dependency, sent: Sentence, whole: list[Span]) -> list[Span]:
+        if sent.index not in self._deps:
+            self._deps[sent.index] = self.c.dep_matches(self.a, sent)
+        return self._deps[sent.index].get(self.c.dep_keys[id(node)], [])
+
+    # combinators
+    def _all(self, node: s.All, sent: Sentence, whole: list[Span]) -> list[Span]:
+        filters = [c for c in node.all if isinstance(c, (s.Inside, s.NotInside))]
+        others = [c for c in node.all if c not in filters]
+        if not others:
+            return []
+        anchor = others[0]
+        for child in sorted(others[1:], key=_cost):  # cheap conditions first: a parse only if needed
+            if not self.spans(child, sent):
+                return []
+        spans = self.spans(anchor, sent)
+        for f in filters:
+            spec = f.inside if isinstance(f, s.Inside) else f.not_inside
+            containers = [sp for other in self.window(sent, spec.window) for sp in self.spans(spec.match, other)]
+            inside = lambda sp: any(c0 <= sp[0] and sp[1] <= c1 for c0, c1 in containers)  # noqa: E731
+            spans = [sp for sp in spans if inside(sp) == isinstance(f, s.Inside)]
+        return spans
+
+    def _any(self, node: s.AnyOf, sent: Sentence, whole: list[Span]) -> list[Span]:
+        return sorted({sp for child in node.any for sp in self.spans(child, sent)})
+
+    def _not(self, node: s.Not, sent: Sentence, whole: list[Span]) -> list[Span]:
+        return [] if self.spans(node.not_, sent) else whole
+
+    def _near(self, node: s.Near | s.Inside, sent: Sentence, whole: list[Span]) -> list[Span]:
+        spec = node.near if isinstance(node, s.Near) else node.inside
+        return whole if any(self.spans(spec.match, o) for o in self.window(sent, spec.window)) else []
+
+    def _not_near(self, node: s.NotNear | s.NotInside, sent: Sentence, whole: list[Span]) -> list[Span]:
+        spec = node.not_near if isinstance(node, s.NotNear) else node.not_inside
+        return [] if any(self.spans(spec.match, o) for o in self.window(sent, spec.window)) else whole
+
+    def _absent(self, node: s.Absent, sent: Sentence, whole: list[Span]) -> list[Span]:
+        key = (id(node), -1)
+        if key not in self.memo:
+            self.memo[key] = [] if self.anywhere(node.absent) else [(0, 0)]
+        return whole if self.memo[key] else []
+
+    def _document_only(self, node: s.Match, sent: Sentence, whole: list[Span]) -> list[Span]:
+        raise ValueError("requires/conditional are document-level and must be a rule's whole match")
+
+
+_HANDLERS: dict[type, Callable[..., list[Span]]] = {
+    s.Regex: Evaluator._regex,
+    s.Phrases: Evaluator._phrases,
+    s.Tokens: Evaluator._tokens_leaf,
+    s.Dependency: Evaluator._dependency,
+    s.All: Evaluator._all,
+    s.AnyOf: Evaluator._any,
+    s.Not: Evaluator._not,
+    s.Near: Evaluator._near,
+    s.Inside: Evaluator._near,
+    s.NotNear: Evaluator._not_near,
+    s.NotInside: Evaluator._not_near,
+    s.Absent: Evaluator._absent,
+    s.Requires: Evaluator._document_only,
+    s.Conditional: Evaluator._document_only,
+}
+
+
+def _windows(analysis: Analysis) -> dict[str, dict[int, list[Sentence]]]:
+    """paragraph = 項, clause/article = 条; sentences outside articles are their own window."""
+    groups: dict[str, dict[object, list[Sentence]]] = {"paragraph": {}, "clause": {}}
+    for sent in analysis.sentences:
+        if sent.article is None:
+            continue
+        groups["clause"].setdefault(id(sent.article), []).append(sent)
+        groups["paragraph"].setdefault((id(sent.article), id(sent.paragraph)), []).append(sent)
+    out: dict[str, dict[int, list[Sentence]]] = {"paragraph": {}, "clause": {}}
+    for sent in analysis.sentences:
+        if sent.article is None:
+            continue
+        out["clause"][sent.index] = groups["clause"][id(sent.article)]
+        out["paragraph"][sent.index] = groups["paragraph"][(id(sent.article), id(sent.paragraph))]
+    out["article"] = out["clause"]
+    return out

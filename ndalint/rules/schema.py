@@ -1,0 +1,258 @@
+"""The rule schema (pydantic). A rule file that does not validate never runs.
+
+Match nodes form a small language (DESIGN.md, Rules):
+
+- leaves: ``regex``, ``phrases``, ``tokens`` (spaCy Matcher), ``dependency`` (DependencyMatcher)
+- combinators: ``all``, ``any``, ``not``, ``near``/``not_near`` and ``inside``/``not_inside``
+  (each with a ``window``: sentence | paragraph | clause | article | document)
+- document level: ``absent`` (true when the sub-match occurs nowhere in the contract),
+  ``requires`` (top level only: the rule fires once when its sub-match is missing) and
+  ``conditional`` (``if`` somewhere but ``then`` nowhere).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CATEGORIES = {
+    "CONF": "confidentiality-scope",
+    "LIAB": "individual-liability",
+    "STAGE": "staged-disclosure",
+    "PART": "participant-protection",
+    "TONE": "chilling-language",
+    "FORM": "drafting",
+}
+Severity = Literal["info", "low", "medium", "high", "critical"]
+Window = Literal["sentence", "paragraph", "clause", "article", "document"]
+TOPIC_NAMES = {"definitions", "confidentiality", "exclusions", "term", "damages", "ip", "return", "purpose",
+               "disclosure", "remedies", "termination", "recording", "conduct", "personal-data", "law",
+               "preamble", "document"}
+CONTEXT_NAMES = {"co-creation", "employment", "freelance", "panel", "company-to-company"}
+TOKEN_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "LENGTH",
+               "IS_ALPHA", "IS_DIGIT", "IS_PUNCT", "IS_SPACE", "IS_SENT_START", "LIKE_NUM", "OP", "_"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression: {exc}") from None
+    return value
+
+
+def _check_tokens(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not pattern:
+        raise ValueError("a token pattern needs at least one token")
+    for i, tok in enumerate(pattern):
+        if not isinstance(tok, dict):
+            raise ValueError(f"token {i} must be a mapping such as {{LEMMA: 賠償}}")
+        unknown = set(tok) - TOKEN_ATTRS
+        if unknown:
+            raise ValueError(f"token {i}: unknown attribute {sorted(unknown)}; use one of {sorted(TOKEN_ATTRS - {'_'})}")
+    return pattern
+
+
+class Regex(_Strict):
+    regex: str
+
+    @field_validator("regex")
+    @classmethod
+    def _valid(cls, v: str) -> str:
+        return _check_regex(v)
+
+
+class Phrases(_Strict):
+    phrases: list[str] = Field(min_length=1)
+    attr: Literal["TEXT", "NORM", "LEMMA"] = "TEXT"
+
+
+class Tokens(_Strict):
+    tokens: list[dict[str, Any]]
+
+    @field_validator("tokens")
+    @classmethod
+    def _valid(cls, v: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return _check_tokens(v)
+
+
+class Dependency(_Strict):
+    dependency: list[dict[str, Any]] = Field(min_length=1)
+
+    @field_validator("dependency")
+    @classmethod
+    def _shape(cls, v: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for i, node in enumerate(v):
+            if "RIGHT_ID" not in node or "RIGHT_ATTRS" not in node:
+                raise ValueError(f"node {i}: needs RIGHT_ID and RIGHT_ATTRS (spaCy DependencyMatcher)")
+            if i and not {"LEFT_ID", "REL_OP"} <= set(node):
+                raise ValueError(f"node {i}: needs LEFT_ID and REL_OP")
+            _check_tokens([node["RIGHT_ATTRS"]])
+        return v
+
+
+class All(_Strict):
+    all: list[Match] = Field(min_length=1)
+
+
+class AnyOf(_Strict):
+    any: list[Match] = Field(min_length=1)
+
+
+class Not(_Strict):
+    not_: Match = Field(alias="not")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class _Windowed(_Strict):
+    window: Window = "sentence"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split(cls, data: Any) -> Any:
+        # near: {regex: …, window: clause} — the window sits beside the sub-match
+        if isinstance(data, dict) and "match" not in data:
+            data = dict(data)
+            window = data.pop("window", "sentence")
+            return {"match": data, "window": window}
+        return data
+
+
+class NearSpec(_Windowed):
+    match: Match
+
+
+class Near(_Strict):
+    near: NearSpec
+
+
+class NotNear(_Strict):
+    not_near: NearSpec
+
+
+class Inside(_Strict):
+    inside: NearSpec
+
+
+class NotInside(_Strict):
+    not_inside: NearSpec
+
+
+class Absent(_Strict):
+    absent: Match
+
+
+class Requires(_Strict):
+    requires: Match
+
+
+class ConditionalSpec(_Strict):
+    if_: Match = Field(alias="if")
+    then: Match
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Conditional(_Strict):
+    conditional: ConditionalSpec
+
+
+Match = Annotated[
+    Union[Regex, Phrases, Tokens, Dependency, All, AnyOf, Not, Near, NotNear, Inside, NotInside, Absent, Requires, Conditional],
+    Field(union_mode="left_to_right"),
+]
+for _model in (All, AnyOf, Not, NearSpec, Near, NotNear, Inside, NotInside, Absent, Requires, ConditionalSpec, Conditional):
+    _model.model_rebuild()
+
+
+class AppliesWhen(_Strict):
+    bound_party: Literal["individual", "company", "any"] = "any"
+    context: list[str] = Field(default_factory=list)
+    not_context: list[str] = Field(default_factory=list)
+
+    @field_validator("context", "not_context", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("context", "not_context")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        unknown = set(v) - CONTEXT_NAMES
+        if unknown:
+            raise ValueError(f"unknown context {sorted(unknown)}; use one of {sorted(CONTEXT_NAMES)}")
+        return v
+
+
+class Scope(_Strict):
+    clause_topic: list[str] = Field(default_factory=list)
+
+    @field_validator("clause_topic", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("clause_topic")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        unknown = set(v) - TOPIC_NAMES
+        if unknown:
+            raise ValueError(f"unknown clause topic {sorted(unknown)}; use one of {sorted(TOPIC_NAMES)}")
+        return v
+
+
+class Assume(_Strict):
+    """What an example takes for granted about the document around it."""
+
+    bound_party: Literal["individual", "company"] | None = None
+    context: list[str] | None = None
+
+
+class Example(_Strict):
+    text: str = Field(min_length=1)
+    assume: Assume = Assume()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_str(cls, data: Any) -> Any:
+        return {"text": data} if isinstance(data, str) else data
+
+
+class Examples(_Strict):
+    flag: list[Example] = Field(min_length=1)
+    ok: list[Example] = Field(min_length=1)
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=r"^(CONF|LIAB|STAGE|PART|TONE|FORM)\d{3}$")
+    name: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+    title: str = Field(min_length=1)
+    category: str
+    severity: Severity
+    weight: float = Field(default=1.0, ge=0, le=1)
+    status: Literal["preview", "stable", "deprecated"] = "stable"
+    mitigation: bool = False
+    applies_when: AppliesWhen = AppliesWhen()
+    scope: Scope = Scope()
+    match: Match
+    message: str = Field(min_length=1)
+    rationale: str = ""
+    references: list[str] = Field(default_factory=list)
+    suggestion: str | None = None
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _category_matches_prefix(self) -> Rule:
+        prefix = re.match(r"[A-Z]+", self.id).group(0)  # type: ignore[union-attr]
+        if CATEGORIES[prefix] != self.category:
+            raise ValueError(f"category '{self.category}' does not match the id prefix {prefix} (expected '{CATEGORIES[prefix]}')")
+        return self
+
+    @property
+    def document_level(self) -> bool:
+        return isinstance(self.match, (Requires, Conditional))
