@@ -14,7 +14,7 @@ from ndalint.errors import InputError
 from ndalint.ingest.document import Document
 from ndalint.nlp import Analysis
 from ndalint.report.model import ArticleOut, DocumentReport, Finding, Mitigation, PartyOut, ScoreOut
-from ndalint.score import Scored, score
+from ndalint.score import CATEGORY_WEIGHT, Scored, score
 
 
 class Engine(Protocol):
@@ -51,8 +51,6 @@ def lint_document(doc: Document, engine: Engine | None = None) -> DocumentReport
 
 
 def _drivers(findings: list[Finding], weights: dict[str, float], top: int = 5) -> list[str]:
-    from ndalint.score import CATEGORY_WEIGHT
-
     strength: dict[str, float] = {}
     for f in findings:
         v = Scored(f.category, f.severity, weights[f.rule_id]).value * CATEGORY_WEIGHT.get(f.category, 0.0)

@@ -52,5 +52,5 @@ def run_examples(ruleset: RuleSet) -> tuple[int, list[Failure]]:
                 if kind == "flag" and not hits:
                     failures.append(Failure(lr, kind, i, ex, "expected the rule to fire, but it did not"))
                 elif kind == "ok" and hits:
-                    failures.append(Failure(lr, kind, i, ex, f"expected no finding, got one at 「{ex.text[hits[0].start if hasattr(hits[0], 'start') else 0:][:30]}」" if not rule.mitigation else "expected no mitigation, got one"))
+                    failures.append(Failure(lr, kind, i, ex, f"expected no finding, got one at 「{hits[0].excerpt}」"))
     return count, failures

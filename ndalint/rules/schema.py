@@ -59,6 +59,17 @@ def _check_tokens(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return pattern
 
 
+def _listify(v: Any) -> Any:
+    return [v] if isinstance(v, str) else v
+
+
+def _known(values: list[str], allowed: set[str], what: str) -> list[str]:
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"unknown {what} {sorted(unknown)}; use one of {sorted(allowed)}")
+    return values
+
+
 class Regex(_Strict):
     regex: str
 
@@ -175,35 +186,15 @@ class AppliesWhen(_Strict):
     context: list[str] = Field(default_factory=list)
     not_context: list[str] = Field(default_factory=list)
 
-    @field_validator("context", "not_context", mode="before")
-    @classmethod
-    def _listify(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str) else v
-
-    @field_validator("context", "not_context")
-    @classmethod
-    def _known(cls, v: list[str]) -> list[str]:
-        unknown = set(v) - CONTEXT_NAMES
-        if unknown:
-            raise ValueError(f"unknown context {sorted(unknown)}; use one of {sorted(CONTEXT_NAMES)}")
-        return v
+    _listify = field_validator("context", "not_context", mode="before")(classmethod(lambda cls, v: _listify(v)))
+    _known = field_validator("context", "not_context")(classmethod(lambda cls, v: _known(v, CONTEXT_NAMES, "context")))
 
 
 class Scope(_Strict):
     clause_topic: list[str] = Field(default_factory=list)
 
-    @field_validator("clause_topic", mode="before")
-    @classmethod
-    def _listify(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str) else v
-
-    @field_validator("clause_topic")
-    @classmethod
-    def _known(cls, v: list[str]) -> list[str]:
-        unknown = set(v) - TOPIC_NAMES
-        if unknown:
-            raise ValueError(f"unknown clause topic {sorted(unknown)}; use one of {sorted(TOPIC_NAMES)}")
-        return v
+    _listify = field_validator("clause_topic", mode="before")(classmethod(lambda cls, v: _listify(v)))
+    _known = field_validator("clause_topic")(classmethod(lambda cls, v: _known(v, TOPIC_NAMES, "clause topic")))
 
 
 class Assume(_Strict):
