@@ -195,12 +195,6 @@ class Analysis:
                 out[s.index] = doc
         return out
 
-    def sentence_at(self, offset: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s
-        return None
-
 
 def _section(contract: Contract, offset: int, article: Article | None) -> str:
     if article:

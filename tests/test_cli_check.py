@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
 
 from conftest import CORPUS, ROOT, check_json, make_pdf, run_cli
 from ndalint import __version__

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from conftest import CORPUS, PUBLIC, make_pdf
+from conftest import CORPUS, make_pdf
 from ndalint import ingest
 from ndalint.errors import InputError
 

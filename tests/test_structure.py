@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CORPUS, PUBLIC
+from conftest import CORPUS
 from ndalint import ingest, structure
 from ndalint.ingest.document import Document, blocks_from_lines
 

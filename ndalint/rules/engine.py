@@ -86,10 +86,6 @@ class RuleSet:
         return findings, mitigations, 0
 
 
-def _individual_labels(analysis: Analysis, assume: Assume | None) -> set[str]:
-    return {p.label for p in analysis.contract.parties if p.kind == "individual"}
-
-
 def _applies_to_document(rule: s.Rule, analysis: Analysis, assume: Assume | None) -> bool:
     aw = rule.applies_when
     contexts = assume.contexts if assume and assume.contexts is not None else analysis.contract.contexts
@@ -98,7 +94,7 @@ def _applies_to_document(rule: s.Rule, analysis: Analysis, assume: Assume | None
     if aw.not_context and set(aw.not_context) & contexts:
         return False
     has_individual = (assume.bound_party == "individual") if assume and assume.bound_party else bool(
-        _individual_labels(analysis, assume))
+        analysis.contract.individual_parties)
     if aw.bound_party == "individual":
         return has_individual
     if aw.bound_party == "company":
@@ -155,7 +151,7 @@ def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume |
     return hits
 
 
-def _excerpt(text: str, sent: Sentence, span: Span, limit: int = 160) -> str:
+def _excerpt(sent: Sentence, span: Span, limit: int = 160) -> str:
     if len(sent.text) <= limit:
         return sent.text
     rel = max(0, span[0] - sent.start - limit // 3)
@@ -167,9 +163,9 @@ class _Fields(defaultdict):
         return "{" + key + "}"
 
 
-def _party_phrase(analysis: Analysis, sent: Sentence, assume: Assume | None) -> str:
+def _party_phrase(analysis: Analysis, sent: Sentence) -> str:
     subject = _subject(sent)
-    individuals = [p for p in analysis.contract.parties if p.kind == "individual"]
+    individuals = analysis.contract.individual_parties
     if subject and (p := analysis.contract.party(subject)) and p.kind == "individual":
         return "誓約者" if p.label == "私" else p.label
     if individuals:
@@ -182,7 +178,7 @@ def _finding(rule: s.Rule, analysis: Analysis, span: Span, sent: Sentence, assum
     doc = analysis.contract.document
     loc = doc.locate(span[0])
     text = doc.text
-    fields = _Fields(str, party=_party_phrase(analysis, sent, assume), match=text[span[0] : span[1]],
+    fields = _Fields(str, party=_party_phrase(analysis, sent), match=text[span[0] : span[1]],
                      article=sent.article.label if sent.article else "前文等")
     return Finding(
         rule_id=rule.id,
@@ -198,7 +194,7 @@ def _finding(rule: s.Rule, analysis: Analysis, span: Span, sent: Sentence, assum
         page=loc.page,
         start=span[0],
         end=span[1],
-        excerpt=_excerpt(text, sent, span),
+        excerpt=_excerpt(sent, span),
         suggestion=rule.suggestion.strip() if rule.suggestion else None,
         references=list(rule.references),
     )
@@ -208,7 +204,7 @@ def _mitigation(rule: s.Rule, analysis: Analysis, span: Span, sent: Sentence) ->
     doc = analysis.contract.document
     fields = _Fields(str, match=doc.text[span[0] : span[1]], party="", article=sent.article.label if sent.article else "")
     return Mitigation(rule_id=rule.id, message=rule.message.format_map(fields), line=doc.locate(span[0]).line,
-                      article=sent.article.number if sent.article else None, excerpt=_excerpt(doc.text, sent, span))
+                      article=sent.article.number if sent.article else None, excerpt=_excerpt(sent, span))
 
 
 def _dedupe_mitigations(items: list[Mitigation]) -> list[Mitigation]:

@@ -189,7 +189,7 @@ class Evaluator:
 
     def _phrases(self, node: s.Phrases, sent: Sentence, whole: list[Span]) -> list[Span]:
         if id(node) in self.c.phrase_keys:
-            attr, key = self.c.phrase_keys[id(node)].split(":", 1)
+            key = self.c.phrase_keys[id(node)].split(":", 1)[1]
             return self._token_hits(sent).get(key, [])
         text = self.norm(sent)
         out = []

@@ -9,7 +9,6 @@ rules never lint a lawyer's explanation as if it were a clause.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ndalint.ingest.document import Block, Document
@@ -277,6 +276,3 @@ def _body_spans(doc: Document, blocks: list[Block], preamble: Section | None) ->
             spans.append((b.start, b.end))
     return spans
 
-
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
