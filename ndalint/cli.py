@@ -143,6 +143,32 @@ def test_rules(directory: str | None, rule_dirs: tuple[str, ...]) -> None:
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
 
 
+@main.command("eval")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True))
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True),
+              help="Expected results per document [default: DIRECTORY/labels.yaml].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-under", type=click.FloatRange(0, 1), default=None,
+              help="Exit 1 when a category's precision or recall is below this value.")
+@rules_option
+def eval_cmd(directory: str, labels_path: str | None, fmt: str, fail_under: float | None, rule_dirs: tuple[str, ...]) -> None:
+    """Measure the rule pack against labelled documents: per-category precision and recall,
+    disagreements and the rank correlation between score and labelled risk."""
+    import json
+    from pathlib import Path
+
+    from ndalint.evaluation import evaluate, load_labels, render_text
+
+    engine = RuleSet.load(rule_dirs)
+    labels = load_labels(Path(labels_path) if labels_path else Path(directory) / "labels.yaml")
+    result = evaluate(Path(directory), labels, lambda p: lint_path(p, engine), [r.id for r in engine.rules])
+    if fmt == "json":
+        click.echo(json.dumps(result.model_dump(by_alias=True), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(result), nl=False)
+    sys.exit(EXIT_FINDINGS if fail_under is not None and result.below(fail_under) else EXIT_OK)
+
+
 @main.command()
 @click.argument("sentence")
 @click.option("--parse/--no-parse", default=True, help="Run the full GiNZA pipeline (dependencies) or only the tokenizer.")

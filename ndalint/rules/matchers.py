@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ndalint.nlp import PIPELINE, Analysis, Sentence
 from ndalint.rules import schema as s
+from ndalint.rules.checks import CHECKS
 
 Span = tuple[int, int]
 
@@ -213,6 +214,12 @@ class Evaluator:
             self._deps[sent.index] = self.c.dep_matches(self.a, sent)
         return self._deps[sent.index].get(self.c.dep_keys[id(node)], [])
 
+    def _check(self, node: s.Check, sent: Sentence, whole: list[Span]) -> list[Span]:
+        key = (id(node), -1)
+        if key not in self.memo:
+            self.memo[key] = CHECKS[node.check](self.a.contract)
+        return [sp for sp in self.memo[key] if sent.start <= sp[0] < sent.end]
+
     # combinators
     def _all(self, node: s.All, sent: Sentence, whole: list[Span]) -> list[Span]:
         filters = [c for c in node.all if isinstance(c, (s.Inside, s.NotInside))]
@@ -260,6 +267,7 @@ _HANDLERS: dict[type, Callable[..., list[Span]]] = {
     s.Phrases: Evaluator._phrases,
     s.Tokens: Evaluator._tokens_leaf,
     s.Dependency: Evaluator._dependency,
+    s.Check: Evaluator._check,
     s.All: Evaluator._all,
     s.AnyOf: Evaluator._any,
     s.Not: Evaluator._not,

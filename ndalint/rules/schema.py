@@ -2,7 +2,8 @@
 
 Match nodes form a small language (DESIGN.md, Rules):
 
-- leaves: ``regex``, ``phrases``, ``tokens`` (spaCy Matcher), ``dependency`` (DependencyMatcher)
+- leaves: ``regex``, ``phrases``, ``tokens`` (spaCy Matcher), ``dependency`` (DependencyMatcher),
+  ``check`` (a structural check of the whole contract, by name: ``ndalint/rules/checks.py``)
 - combinators: ``all``, ``any``, ``not``, ``near``/``not_near`` and ``inside``/``not_inside``
   (each with a ``window``: sentence | paragraph | clause | article | document)
 - document level: ``absent`` (true when the sub-match occurs nowhere in the contract),
@@ -108,6 +109,21 @@ class Dependency(_Strict):
         return v
 
 
+class Check(_Strict):
+    """A structural check of the whole contract (ndalint/rules/checks.py), e.g. missing-article-reference."""
+
+    check: str
+
+    @field_validator("check")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        from ndalint.rules.checks import CHECKS
+
+        if v not in CHECKS:
+            raise ValueError(f"unknown check '{v}'; use one of {sorted(CHECKS)}")
+        return v
+
+
 class All(_Strict):
     all: list[Match] = Field(min_length=1)
 
@@ -174,7 +190,7 @@ class Conditional(_Strict):
 
 
 Match = Annotated[
-    Union[Regex, Phrases, Tokens, Dependency, All, AnyOf, Not, Near, NotNear, Inside, NotInside, Absent, Requires, Conditional],
+    Union[Regex, Phrases, Tokens, Dependency, Check, All, AnyOf, Not, Near, NotNear, Inside, NotInside, Absent, Requires, Conditional],
     Field(union_mode="left_to_right"),
 ]
 for _model in (All, AnyOf, Not, NearSpec, Near, NotNear, Inside, NotInside, Absent, Requires, ConditionalSpec, Conditional):

@@ -73,7 +73,7 @@ def undefined_labels(text: str, spans: list[tuple[int, int]], parties: list[Part
     known = {p.label for p in parties}
     found: list[Party] = []
     for label in sorted(PARTY_LABELS - known, key="甲乙丙丁戊".index):
-        rx = re.compile(rf"(?<![\w]){label}(?=[はがのにをおと、及並又若・,，]|\s|乙|甲|$)")
+        rx = re.compile(rf"(?<![一-龥ァ-ヶ]){label}(?=[はがのにをおと、及並又若・,，]|\s|乙|甲|$)")
         hits = [s + m.start() for s, e in spans for m in rx.finditer(text, s, e)]
         if len(hits) >= 2:
             found.append(Party(label, None, "unknown", hits[0], hits[0] + 1, defined=False))

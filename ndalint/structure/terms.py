@@ -19,7 +19,7 @@ def find_terms(text: str, spans: list[tuple[int, int]]) -> list[DefinedTerm]:
         for m in MEANS.finditer(chunk):
             # 「X」とは as a definition only where it opens a sentence or follows 本契約において
             before = chunk[max(0, m.start() - 12) : m.start()]
-            if m.group(0).rstrip("、 ").endswith("とは") and (not before or re.search(r"(において|で|。|\n|は、|^)[、\s\u3000]*$", before)):
+            if m.group(0).rstrip("、 ").endswith("とは") and (not before or re.search(r"(において|で|。|\n|は、|）|\)|^)[、\s\u3000]*$", before)):
                 terms.append(DefinedTerm(m.group("term"), start + m.start("term"), start + m.end("term"), "means"))
     terms.sort(key=lambda t: t.start)
     return terms

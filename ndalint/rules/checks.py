@@ -1,0 +1,168 @@
+"""Structural checks over the Contract (drafting defects), usable from rules as ``check: NAME``.
+
+Regexes and token patterns read sentences; some defects only show across the whole contract
+(a reference to an article that does not exist, a numbering gap). Each check here is one function
+from a Contract to the character spans it objects to; rules stay data and pick checks by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ndalint.structure.model import Contract
+from ndalint.structure.numerals import parse_number
+
+Span = tuple[int, int]
+CHECKS: dict[str, Callable[[Contract], list[Span]]] = {}
+
+
+def check(name: str) -> Callable[[Callable[[Contract], list[Span]]], Callable[[Contract], list[Span]]]:
+    def register(fn: Callable[[Contract], list[Span]]) -> Callable[[Contract], list[Span]]:
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+_NUM = r"[0-9０-９一二三四五六七八九十百〇]+"
+ARTICLE_REF = re.compile(rf"第(?P<art>{_NUM})条(?:の(?P<sub>{_NUM}))?(?:第(?P<para>{_NUM})項)?")
+# A chain of references joined to what precedes it: 著作権法第27条及び第28条, 民法第416条、第420条
+_CHAIN_BACK = re.compile(rf"(?:(?:第{_NUM}条(?:の{_NUM})?(?:第{_NUM}[項号])*)(?:及び|および|並びに|ならびに|又は|または|若しくは|もしくは|から|乃至|ないし|、|,|・)?)*$")
+_EXTERNAL = re.compile(r"(法|法律|令|政令|省令|規則|条例|規程|規約|約款|要領|指針|ガイドライン|協定|条約|細則|同法|同令|同規則)$")
+_OWN = re.compile(r"本(契約|規約|約款|誓約書|同意書|覚書|合意書|書|要綱|細則)$")
+
+
+def _body_matches(contract: Contract, rx: re.Pattern[str]) -> list[re.Match[str]]:
+    text = contract.document.text
+    return [m for s, e in contract.body for m in rx.finditer(text, s, e)]
+
+
+def _is_heading(text: str, start: int) -> bool:
+    """A reference never opens a line; an article heading (第5条（…）) does."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip(" \u3000#*")
+
+
+def _n(s: str | None) -> int | None:
+    return parse_number(s) if s else None
+
+
+def _external(text: str, start: int) -> bool:
+    """The reference belongs to a statute or another instrument (著作権法第28条), not this contract."""
+    before = text[max(0, start - 80) : start]
+    before = before[: len(before) - len(_CHAIN_BACK.search(before).group(0))]
+    before = before.rstrip(" \u3000")
+    return bool(_EXTERNAL.search(before)) and not _OWN.search(before)
+
+
+@check("missing-article-reference")
+def missing_article_reference(contract: Contract) -> list[Span]:
+    """第N条 (or 第N条第M項) referred to in the text, but the contract has no such article/paragraph."""
+    if not contract.articles or not any(a.title or a.number for a in contract.articles):
+        return []
+    text = contract.document.text
+    articles = {(a.number, a.sub): a for a in contract.articles}
+    out = []
+    for m in _body_matches(contract, ARTICLE_REF):
+        if _is_heading(text, m.start()) or _external(text, m.start()):
+            continue
+        art = articles.get((_n(m.group("art")), _n(m.group("sub"))))
+        if art is None:
+            out.append((m.start(), m.end()))
+        elif m.group("para") and (_n(m.group("para")) or 0) > max((p.number for p in art.paragraphs), default=1):
+            out.append((m.start(), m.end()))
+    return out
+
+
+@check("article-numbering-gap")
+def article_numbering_gap(contract: Contract) -> list[Span]:
+    """Article numbers that skip (第4条 → 第6条). A repeated number is not reported: model contracts
+    print alternative versions of one article (【オプション1】【オプション2】) under the same number."""
+    out = []
+    main = [a for a in contract.articles if a.sub is None]
+    for prev, cur in zip(main, main[1:]):
+        if cur.number > prev.number + 1:
+            m = ARTICLE_REF.search(contract.document.text, cur.start, cur.end)
+            out.append((m.start(), m.end()) if m else (cur.start, cur.start + 1))
+    return out
+
+
+@check("paragraph-numbering-gap")
+def paragraph_numbering_gap(contract: Contract) -> list[Span]:
+    """項 numbers within an article that skip (1, 2, 4)."""
+    out = []
+    for a in contract.articles:
+        for prev, cur in zip(a.paragraphs, a.paragraphs[1:]):
+            if cur.number > prev.number + 1:
+                out.append((cur.start, min(cur.end, cur.start + 4)))
+    return out
+
+
+@check("undefined-party-label")
+def undefined_party_label(contract: Contract) -> list[Span]:
+    """甲/乙/丙… used as a party in the body but never defined, where other parties are defined.
+
+    A text that defines no party at all is an excerpt of clauses (model-contract options), not a
+    contract with a wrong label."""
+    if not any(p.defined for p in contract.parties):
+        return []
+    return [(p.start, p.end) for p in contract.parties if not p.defined]
+
+
+# 本X compounds that name the document itself or are ordinary words, never defined terms.
+_SELF = re.compile(r"^本(契約|規約|約款|誓約書|同意書|覚書|合意書|書|条|項|号|章|節|別紙|日|人|社|店|名|来|質|格|文|件|当|部|体|音|気|業|籍)")
+_HONKEN = re.compile(r"本件(?P<rest>[一-龥ァ-ヶー]{1,8})")
+
+
+@check("undefined-term")
+def undefined_term(contract: Contract) -> list[Span]:
+    """A 本件X term (本件業務, 本件取引) used as if defined, while the contract defines no such term.
+
+    Only 本件… compounds are checked: contracts use them for defined terms, whereas 本契約, 本書
+    or 本プログラム are routinely used undefined for the document or the programme itself.
+    """
+    defined = {t.term for t in contract.terms}
+    if not defined:
+        return []
+    text = contract.document.text
+    out, seen = [], set()
+    for m in _body_matches(contract, _HONKEN):
+        word = m.group(0)
+        if any(word.startswith(d) or d.startswith(word) for d in defined) or word in seen:
+            continue
+        # the text itself may define it without the usual formula: 「本件業務」とは / 本件業務（…をいう）
+        if re.search(re.escape(word) + r"[」』]?\s*(とは|[（(][^）)]{0,80}(をいう|をいいます)[）)])", text):
+            continue
+        seen.add(word)
+        out.append((m.start(), m.end()))
+    return out
+
+
+@check("term-defined-twice")
+def term_defined_twice(contract: Contract) -> list[Span]:
+    """The same term defined more than once (以下「本件」という twice, for different things)."""
+    text = contract.document.text
+    first: dict[str, str] = {}
+    out = []
+    article_of: dict[str, object] = {}
+    for t in contract.terms:
+        meaning = _definiens(text, t.start, t.end, t.style)
+        art = contract.article_at(t.start)
+        here = (art.number, art.sub) if art else None
+        # alternatives of one article (【オプション1】/【オプション2】) may each define the term
+        if t.term in first and first[t.term] != meaning and (here is None or article_of[t.term] != here):
+            out.append((t.start, t.end))
+        first.setdefault(t.term, meaning)
+        article_of.setdefault(t.term, here)
+    return out
+
+
+def _definiens(text: str, start: int, end: int, style: str) -> str:
+    """What a term is defined as: the words before （以下「X」という）, or after 「X」とは."""
+    if style == "means":
+        m = re.match(r"[」』]\s*とは[、\s]*(.{1,120}?)(をいう|をいいます|を意味|を指)", text[end : end + 160])
+        return m.group(1) if m else ""
+    head = text[max(0, start - 120) : start]
+    head = head[: head.rfind("以下")] if "以下" in head else head
+    return re.split(r"[。\n、]", head.rstrip("（( 　"))[-1]
