@@ -47,6 +47,7 @@ def lint_document(doc: Document, engine: Engine | None = None) -> DocumentReport
         findings=findings,
         mitigations=mitigations,
         suppressed=suppressed,
+        text=doc.text,
     )
 
 

@@ -70,6 +70,9 @@ class DocumentReport(_Model):
     findings: list[Finding] = Field(default_factory=list)
     mitigations: list[Mitigation] = Field(default_factory=list)
     suppressed: int = 0
+    # The document text, for formats that show the clauses in place (html). Never serialised:
+    # the JSON contract carries excerpts only, and a report must not become a copy of the contract.
+    text: str | None = Field(default=None, exclude=True)
 
 
 class Tool(_Model):

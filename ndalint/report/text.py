@@ -12,26 +12,10 @@ import os
 from rich.console import Console
 from rich.text import Text
 
+from ndalint.report.labels import BAND_JA, CATEGORY_JA, KIND_JA, SEVERITY_JA, VERDICT, where as where_ja
 from ndalint.report.model import DocumentReport, Finding, Report
 
-SEVERITY_JA = {"info": "参考", "low": "低", "medium": "中", "high": "高", "critical": "重大"}
 SEVERITY_STYLE = {"info": "dim", "low": "cyan", "medium": "yellow", "high": "bold red", "critical": "bold white on red"}
-BAND_JA = {"low": "低", "medium": "中", "high": "高", "critical": "重大"}
-VERDICT = {
-    "low": "参加者・相手方が安心して話せる内容です。",
-    "medium": "いくつかの条項が相手方を萎縮させるおそれがあります。",
-    "high": "相手方を強く萎縮させる条項があります。送付前に見直してください。",
-    "critical": "個人に過大な負担を課しており、このままでは参加・協力をためらわせます。",
-}
-KIND_JA = {"company": "法人", "individual": "個人", "unknown": "不明"}
-CATEGORY_JA = {
-    "confidentiality-scope": "秘密情報の範囲",
-    "individual-liability": "個人の賠償責任",
-    "staged-disclosure": "段階的開示",
-    "participant-protection": "参加者の保護",
-    "chilling-language": "萎縮させる表現",
-    "drafting": "起案上の不備",
-}
 
 
 def _console(width: int | None, color: bool | None) -> tuple[Console, io.StringIO]:
@@ -86,7 +70,7 @@ def _document(console: Console, doc: DocumentReport) -> None:
 
 
 def _finding(console: Console, f: Finding) -> None:
-    where = (f"第{f.article}条" + (f"第{f.paragraph}項" if f.paragraph and f.paragraph > 1 else "")) if f.article else "前文等"
+    where = where_ja(f.article, f.paragraph)
     head = Text.assemble((f"[{SEVERITY_JA[f.severity]}] ", SEVERITY_STYLE[f.severity]), (f"{f.rule_id} ", "bold"),
                          (f.title or f.name, "bold"), f"  {where}（{f.line}行{f.column}桁）")
     console.print(head)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ndalint.report.labels import SEVERITY_JA
 from ndalint.rules.loader import LoadedRule
 from ndalint.rules.schema import CATEGORIES
-
-SEVERITY_JA = {"info": "参考", "low": "低", "medium": "中", "high": "高", "critical": "重大"}
 
 
 def rule_page(lr: LoadedRule) -> str:
