@@ -133,7 +133,7 @@ def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume |
     if isinstance(rule.match, s.Requires):
         if ev.anywhere(rule.match.requires) or not analysis.sentences:
             return []
-        at = sentences[0] if sentences else analysis.sentences[0]
+        at = _anchor(rule, sentences) or analysis.sentences[0]
         return [((at.start, at.end), at)]
     if isinstance(rule.match, s.Conditional):
         for sent in sentences:
@@ -149,6 +149,16 @@ def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume |
         if spans:
             hits.append(((min(a for a, _ in spans), max(b for _, b in spans)), sent))
     return hits
+
+
+def _anchor(rule: s.Rule, sentences: list[Sentence]) -> Sentence | None:
+    """Where a missing clause is reported: the first article whose own topics (heading first)
+    are the rule's, so that 'no exclusions' points at the confidentiality clause."""
+    topics = set(rule.scope.clause_topic) - {"document", "preamble"}
+    for sent in sentences:
+        if sent.article and topics & sent.article.topics:
+            return sent
+    return sentences[0] if sentences else None
 
 
 def _excerpt(sent: Sentence, span: Span, limit: int = 160) -> str:

@@ -163,7 +163,9 @@ def build_layout(doc: Document) -> Layout:
         if not text:
             continue
         heading = ARTICLE_HEADING.match(text)
-        if heading and (b.kind == "heading" or not blocks[idx + 1 :] or _next_starts_article(doc, blocks, idx)):
+        # 「第1条（目的）」 names the article whose text follows on a 第1条 line (METI Markdown);
+        # followed by plain text instead, the heading itself opens the article (## 第1条（目的）).
+        if heading and _next_starts_article(doc, blocks, idx):
             pending_title = (parse_number(heading.group("num")), heading.group("title"))
             continue
         title_only = TITLE_ONLY.match(text)
