@@ -120,3 +120,12 @@ def test_docx_corpus_items_come_from_numbering():
     assert all(b.label is None or b.label in c.text for b in c.document.blocks)
     labelled = [b for b in c.document.blocks if b.label]
     assert labelled and all(c.text[b.start : b.end].startswith(b.label) for b in labelled)
+
+
+def test_markdown_article_headings_open_articles():
+    # "## 第1条（目的）" followed by plain paragraphs (no 第1条 line under it) is the article itself
+    c = parse_file(CORPUS / "cocreation-agreement-good.md")
+    assert [a.number for a in c.articles] == list(range(1, 15))
+    assert c.articles[1].title == "フェーズ" and [p.number for p in c.articles[1].paragraphs] == [1, 2]
+    assert c.text[c.articles[4].start:].startswith("第5条（機密情報の秘密保持）")
+    assert [(p.label, p.kind) for p in c.parties] == [("当社", "company"), ("参加者", "individual")]
