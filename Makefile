@@ -26,6 +26,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/ndalint docs docs/rules
+	$(BIN)/ndalint schema > schemas/ndalint.report-1.schema.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -88,7 +88,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
     if not targets:
         raise click.UsageError("no .txt, .md, .docx or .pdf files found in the given paths")
     documents = [lint_path(p, engine) for p in targets]
-    report = Report(tool=Tool(version=__version__), documents=documents)
+    report = Report(tool=Tool(version=__version__), documents=documents, rules=engine.info())
     out = render(report, fmt)
     if output:
         write_atomic(output, out)
@@ -141,6 +141,14 @@ def test_rules(directory: str | None, rule_dirs: tuple[str, ...]) -> None:
         click.echo(str(f))
     click.echo(f"{len(ruleset.rules)} rules, {count} examples: {count - len(failures)} passed, {len(failures)} failed")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the --format json report (schemas/ndalint.report-1.schema.json)."""
+    from ndalint.report.json_schema import render_schema
+
+    click.echo(render_schema(), nl=False)
 
 
 @main.command("eval")

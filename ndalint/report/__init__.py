@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ndalint.report import json_format, text
+from ndalint.report import json_format, sarif, text
 from ndalint.report.model import Report
 
 Renderer = Callable[..., str]
@@ -12,6 +12,7 @@ Renderer = Callable[..., str]
 FORMATS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_format.render,
+    "sarif": sarif.render,
 }
 
 

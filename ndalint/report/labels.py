@@ -26,3 +26,49 @@ def where(article: int | None, paragraph: int | None = None) -> str:
     if article is None:
         return "前文等"
     return f"第{article}条" + (f"第{paragraph}項" if paragraph and paragraph > 1 else "")
+
+
+# Wording of the document-oriented formats (html, markdown, github). Added names only.
+SCORE_JA = "心理的安全性リスク"
+SCORE_HINT = "0（安心）〜100（萎縮）"
+REPORT_TITLE = "ndalint 検査レポート"
+SECTION_JA = {
+    "summary": "概要",
+    "document": "文書",
+    "score": "スコア",
+    "band": "判定",
+    "findings": "指摘事項",
+    "mitigations": "評価できる点",
+    "categories": "内訳",
+    "parties": "当事者",
+    "text": "本文",
+    "suggestion": "修正案",
+    "references": "根拠",
+    "excerpt": "該当箇所",
+    "severity": "重大度",
+    "rule": "ルール",
+    "location": "箇所",
+    "line": "行",
+    "message": "指摘",
+    "drivers": "主な要因",
+    "error": "読み込みエラー",
+}
+NO_FINDINGS = "指摘事項はありません。"
+NO_TEXT = "本文はこのレポートに含まれていません。"
+DRAFTING_NOTE = "起案上の不備はスコアに影響しません。"
+CATEGORY_UNIT = "点"
+
+
+def position(line: int, column: int | None = None) -> str:
+    """41行17桁 (or 41行)."""
+    return f"{line}行" + (f"{column}桁" if column else "")
+
+
+def party_ja(label: str, name: str | None, kind: str) -> str:
+    """甲＝株式会社A（法人）."""
+    return f"{label}＝{name or '（名称なし）'}（{KIND_JA.get(kind, kind)}）"
+
+
+def run_summary(documents: int, findings: int, errors: int = 0) -> str:
+    """3件の文書を検査: 指摘 12件、読み込みエラー 1件."""
+    return f"{documents}件の文書を検査: 指摘 {findings}件" + (f"、読み込みエラー {errors}件" if errors else "")

@@ -75,6 +75,19 @@ class DocumentReport(_Model):
     text: str | None = Field(default=None, exclude=True)
 
 
+class RuleInfo(_Model):
+    """What a format needs to describe a rule (SARIF rule metadata, help links)."""
+
+    id: str
+    name: str
+    title: str
+    category: str
+    severity: str
+    rationale: str = ""
+    suggestion: str | None = None
+    references: list[str] = Field(default_factory=list)
+
+
 class Tool(_Model):
     name: str = "ndalint"
     version: str
@@ -84,5 +97,7 @@ class Report(_Model):
     schema_: str = Field(default=SCHEMA, alias="schema")
     tool: Tool
     documents: list[DocumentReport]
+    # Metadata of the rules that ran, for formats that describe them (sarif); not part of the JSON contract.
+    rules: list[RuleInfo] = Field(default_factory=list, exclude=True)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ndalint.errors import ConfigError
 from ndalint.nlp import Analysis, Sentence
-from ndalint.report.model import Finding, Mitigation
+from ndalint.report.model import Finding, Mitigation, RuleInfo
 from ndalint.rules import schema as s
 from ndalint.rules.loader import LoadedRule, load_rules
 from ndalint.rules.matchers import Compiled, Evaluator, Span
@@ -62,6 +62,11 @@ class RuleSet:
 
     def find(self, key: str) -> LoadedRule | None:
         return next((lr for lr in self.loaded if key in (lr.rule.id, lr.rule.name) or lr.rule.id == key.upper()), None)
+
+    def info(self) -> list[RuleInfo]:
+        return [RuleInfo(id=r.id, name=r.name, title=r.title, category=r.category, severity=r.severity,
+                         rationale=r.rationale.strip(), suggestion=r.suggestion.strip() if r.suggestion else None,
+                         references=list(r.references)) for r in self.rules]
 
     def weight(self, rule_id: str) -> float:
         lr = self.find(rule_id)
