@@ -6,6 +6,7 @@ Exit codes (fixed contract): 0 nothing at or above --fail-on, 1 findings at or a
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -45,6 +46,15 @@ def _gate(report: Report, fail_on: tuple[str, int]) -> bool:
         if kind == "severity" and any(SEVERITIES.index(f.severity) >= threshold for f in doc.findings):
             return True
     return False
+
+
+def _want_color(output: str | None) -> bool:
+    """Colour for a terminal; never for files and pipes, unless FORCE_COLOR; never with NO_COLOR."""
+    if os.environ.get("NO_COLOR") is not None:
+        return False
+    if os.environ.get("FORCE_COLOR") is not None:
+        return True
+    return output is None and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def _echo_errors(report: Report) -> None:
@@ -89,11 +99,11 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
         raise click.UsageError("no .txt, .md, .docx or .pdf files found in the given paths")
     documents = [lint_path(p, engine) for p in targets]
     report = Report(tool=Tool(version=__version__), documents=documents, rules=engine.info())
-    out = render(report, fmt)
+    out = render(report, fmt, color=_want_color(output))
     if output:
         write_atomic(output, out)
     else:
-        click.echo(out, nl=False)
+        click.echo(out, nl=False, color=True)  # the renderer already chose colour or not
     _echo_errors(report)
     if any(d.error for d in documents):
         sys.exit(EXIT_ERROR)

@@ -16,6 +16,7 @@ Both tiers are cached per process by sentence text, so a sentence shared by many
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -114,6 +115,11 @@ class Sentence:
     paragraph: Paragraph | None
     item: Item | None
     section: str  # preamble | article | signature | appendix | other
+    heading: bool = False  # the line only names a clause: 第9条（損害賠償及び違約金）, （目的）
+
+
+_HEADING = re.compile(r"^(?:#{1,6}\s*)?(?:第\s*[0-9０-９一二三四五六七八九十百]+\s*条(?:の[0-9０-９一二三四五六七八九十]+)?\s*)?"
+                      r"[（(][^）)\n]{1,40}[）)]\s*$|^(?:#{1,6}\s*)?第\s*[0-9０-９一二三四五六七八九十百]+\s*条\s*$")
 
 
 def split_sentences(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
@@ -166,7 +172,7 @@ class Analysis:
                 paragraph = article.paragraph_at(s) if article else None
                 item = next((it for it in paragraph.items if it.start <= s < max(it.end, it.start + 1)), None) if paragraph else None
                 sentences.append(Sentence(len(sentences), s, e, text[s:e], article, paragraph, item,
-                                          _section(contract, s, article)))
+                                          _section(contract, s, article), bool(_HEADING.match(text[s:e]))))
         return cls(contract=contract, sentences=sentences, pipeline=pipeline)
 
     def tokens(self, sentence: Sentence) -> Doc:

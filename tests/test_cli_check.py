@@ -110,4 +110,33 @@ def test_text_report_on_corpus_is_plain_without_a_terminal():
     result = run_cli("check", "--exit-zero", str(CORPUS))
     assert result.exit_code == 0
     assert "\x1b[" not in result.stdout
-    assert "当事者:" in result.stdout and "件の文書を検査" in result.stdout
+    assert "当事者：" in result.stdout and "件の文書を検査" in result.stdout
+
+
+def test_text_report_reads_in_80_columns_with_japanese_line_breaking():
+    from rich.cells import cell_len
+
+    out = run_cli("check", "--exit-zero", str(CORPUS / "monitor-agreement-harsh.txt")).stdout
+    _, data, _ = check_json(CORPUS / "monitor-agreement-harsh.txt", extra=("--exit-zero",))
+    lines = out.splitlines()
+    assert max(cell_len(ln) for ln in lines) <= 80
+    assert not [ln for ln in lines if ln.strip()[:1] in set("、。」）")], "kinsoku: no line opens with closing punctuation"
+    findings = data["documents"][0]["findings"]
+    heads = [ln for ln in lines if ln.startswith("  [")]
+    assert [h.split()[1] for h in heads] == [f["rule_id"] for f in findings]  # document order
+    # one heading per article, in order, and the matched words set off without colour
+    articles = [f["article"] for f in findings]
+    headings = [ln for ln in lines if ln.startswith("第") and "条" in ln[:5]]
+    assert len(headings) == len(dict.fromkeys(articles))
+    assert "【" in out and "修正案：" in out
+    doc = data["documents"][0]
+    assert f"{doc['score']['value']}/100" in out
+
+
+def test_text_report_in_colour_when_forced(monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    coloured = run_cli("check", "--exit-zero", str(CORPUS / "monitor-agreement-harsh.txt")).stdout
+    assert "\x1b[" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run_cli("check", "--exit-zero", str(CORPUS / "monitor-agreement-harsh.txt")).stdout

@@ -13,7 +13,7 @@ from ndalint.nlp import Analysis, Sentence
 from ndalint.report.model import Finding, Mitigation, RuleInfo
 from ndalint.rules import schema as s
 from ndalint.rules.loader import LoadedRule, load_rules
-from ndalint.rules.matchers import Compiled, Evaluator, Span
+from ndalint.rules.matchers import Compiled, Evaluator, Span, children
 from ndalint.structure.topics import TOPICS
 
 _SUBJECT = re.compile(r"(?P<label>[^\s、。「」（）]{1,8}?)(?:は|が)[、\s]")
@@ -147,13 +147,22 @@ def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume |
                 return [] if ev.anywhere(rule.match.conditional.then) else [(spans[0], sent)]
         return []
     hits = []
+    structural = _uses_checks(rule.match)
     for sent in sentences:
+        if sent.heading and not structural:
+            continue  # a heading names a clause (第9条（違約金）); only the clause itself binds anyone
         if rule.applies_when.bound_party == "individual" and not _sentence_binds_individual(sent, analysis, assume):
             continue
         spans = ev.spans(rule.match, sent)
         if spans:
             hits.append(((min(a for a, _ in spans), max(b for _, b in spans)), sent))
     return hits
+
+
+def _uses_checks(node: s.Match) -> bool:
+    if isinstance(node, s.Check):
+        return True
+    return any(_uses_checks(child) for child, _ in children(node))
 
 
 def _anchor(rule: s.Rule, sentences: list[Sentence]) -> Sentence | None:

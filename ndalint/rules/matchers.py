@@ -76,7 +76,7 @@ class Compiled:
         elif isinstance(node, s.Dependency):
             self.dep_patterns[key] = node.dependency
             self.dep_keys[id(node)] = key
-        for child, sub in _children(node):
+        for child, sub in children(node):
             self.add(child, f"{where}.{sub}")
 
     # -- per-sentence raw matches -------------------------------------------------------------
@@ -112,7 +112,7 @@ class Compiled:
         return out
 
 
-def _children(node: s.Match) -> list[tuple[s.Match, str]]:
+def children(node: s.Match) -> list[tuple[s.Match, str]]:
     if isinstance(node, s.All):
         return [(c, f"all[{i}]") for i, c in enumerate(node.all)]
     if isinstance(node, s.AnyOf):
@@ -136,7 +136,7 @@ def _cost(node: s.Match) -> int:
         return 3
     if isinstance(node, (s.Absent, s.Near, s.NotNear)):
         return 1
-    return max([0] + [_cost(c) for c, _ in _children(node)])
+    return max([0] + [_cost(c) for c, _ in children(node)])
 
 
 class Evaluator:

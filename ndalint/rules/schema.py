@@ -60,6 +60,22 @@ def _check_tokens(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return pattern
 
 
+_ENUMERATOR = re.compile(r"^\s*([(（]?[0-9０-９一二三四五六七八九十]+[)）.．、]|[①-⑳]|[・\-*]|第[0-9０-９一二三四五六七八九十]+条|[0-9０-９]+[\s\u3000])")
+
+
+def unwrap(text: str) -> str:
+    """Join the lines an author wrapped in a YAML block (Japanese needs no space between them);
+    keep breaks before list items, numbered paragraphs and blank lines."""
+    out: list[str] = []
+    for line in text.strip().split("\n"):
+        if out and out[-1].strip() and line.strip() and not _ENUMERATOR.match(line):
+            sep = " " if out[-1][-1:].isascii() and line.strip()[:1].isascii() else ""
+            out[-1] = out[-1].rstrip() + sep + line.strip()
+        else:
+            out.append(line.rstrip())
+    return "\n".join(out)
+
+
 def _listify(v: Any) -> Any:
     return [v] if isinstance(v, str) else v
 
@@ -252,6 +268,8 @@ class Rule(_Strict):
     references: list[str] = Field(default_factory=list)
     suggestion: str | None = None
     examples: Examples
+
+    _unwrap = field_validator("rationale", "suggestion")(classmethod(lambda cls, v: unwrap(v) if v else v))
 
     @model_validator(mode="after")
     def _category_matches_prefix(self) -> Rule:
