@@ -107,8 +107,14 @@ def _applies_to_document(rule: s.Rule, analysis: Analysis, assume: Assume | None
     return True
 
 
+_LEAD = re.compile(r"^(?:[0-9０-９]{1,2}[\s\u3000.．]+|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]\s*|[①-⑳]\s*|"
+                   r"[一二三四五六七八九十]{1,3}[\s\u3000、]|(?:ただし|但し|なお|また|前項の場合|この場合)[、，]?\s*)+")
+
+
 def _subject(sent: Sentence) -> str | None:
-    m = _SUBJECT.search(sent.text[:40])
+    """The party a sentence is about: 「乙は、」「2　当社が」「ただし、甲は」."""
+    head = _LEAD.sub("", sent.text[:60])
+    m = _SUBJECT.search(head[:40])
     return m.group("label") if m else None
 
 
@@ -151,7 +157,8 @@ def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume |
     for sent in sentences:
         if sent.heading and not structural:
             continue  # a heading names a clause (第9条（違約金）); only the clause itself binds anyone
-        if rule.applies_when.bound_party == "individual" and not _sentence_binds_individual(sent, analysis, assume):
+        if (rule.applies_when.bound_party == "individual" and rule.applies_when.subject_check
+                and not _sentence_binds_individual(sent, analysis, assume)):
             continue
         spans = ev.spans(rule.match, sent)
         if spans:

@@ -215,6 +215,10 @@ for _model in (All, AnyOf, Not, NearSpec, Near, NotNear, Inside, NotInside, Abse
 
 class AppliesWhen(_Strict):
     bound_party: Literal["individual", "company", "any"] = "any"
+    # With bound_party individual, sentences whose subject is a company party (甲は… in a
+    # participant agreement) are skipped. Rules about what the company says *to* the individual
+    # (threats: 甲は直ちに法的措置を講じる) set this to false.
+    subject_check: bool = True
     context: list[str] = Field(default_factory=list)
     not_context: list[str] = Field(default_factory=list)
 
