@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from ndalint import ingest, structure
+from ndalint import ingest, structure, suppress
 from ndalint.errors import InputError
 from ndalint.ingest.document import Document
 from ndalint.nlp import Analysis
@@ -30,7 +30,8 @@ def lint_document(doc: Document, engine: Engine | None = None) -> DocumentReport
     mitigations: list[Mitigation] = []
     suppressed = 0
     if engine is not None:
-        findings, mitigations, suppressed = engine.run(analysis)
+        findings, mitigations, _ = engine.run(analysis)
+        findings, suppressed = suppress.apply(contract, findings)
     else:
         for sentence in analysis.sentences:  # tokenise anyway: the analysis is part of the contract
             analysis.tokens(sentence)

@@ -166,3 +166,12 @@ def _definiens(text: str, start: int, end: int, style: str) -> str:
     head = text[max(0, start - 120) : start]
     head = head[: head.rfind("以下")] if "以下" in head else head
     return re.split(r"[。\n、]", head.rstrip("（( 　"))[-1]
+
+
+@check("suppression-without-reason")
+def suppression_without_reason(contract: Contract) -> list[Span]:
+    """An ndalint-disable comment that gives no reason (and therefore suppresses nothing)."""
+    from ndalint.suppress import directives
+
+    _, invalid = directives(contract)
+    return [(at, at + len("ndalint-disable")) for at in invalid]

@@ -155,7 +155,7 @@ def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume |
     hits = []
     structural = _uses_checks(rule.match)
     for sent in sentences:
-        if sent.heading and not structural:
+        if (sent.heading or sent.directive) and not structural:
             continue  # a heading names a clause (第9条（違約金）); only the clause itself binds anyone
         if (rule.applies_when.bound_party == "individual" and rule.applies_when.subject_check
                 and not _sentence_binds_individual(sent, analysis, assume)):
