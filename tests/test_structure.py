@@ -129,3 +129,16 @@ def test_markdown_article_headings_open_articles():
     assert c.articles[1].title == "フェーズ" and [p.number for p in c.articles[1].paragraphs] == [1, 2]
     assert c.text[c.articles[4].start:].startswith("第5条（機密情報の秘密保持）")
     assert [(p.label, p.kind) for p in c.parties] == [("当社", "company"), ("参加者", "individual")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("株式会社〇〇 御中\n\n誓約書\n\nこの度、私は、貴社の座談会に参加するにあたり、以下の事項を誓約いたします。\n1. 秘密を他言いたしません。\n",
+     [("貴社", "company"), ("私", "individual")]),
+    ("株式会社A（以下「甲」という。）と山田花子（以下「乙」という。）は、次のとおり合意する。\n第1条（秘密保持）乙は秘密を保持する。\n",
+     [("甲", "company"), ("乙", "individual")]),
+    ("モニター会員規約\n第1条（定義）本規約において「会員」とは、株式会社Bが運営するモニターサイトに登録した個人をいいます。\n"
+     "第2条（秘密保持）会員は、秘密を他言いたしません。\n", [("会員", "individual")]),
+])
+def test_individual_parties_in_real_phrasings(text, expected):
+    c = parse_text(text)
+    assert [(p.label, p.kind) for p in c.parties] == expected

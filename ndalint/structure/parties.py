@@ -18,6 +18,8 @@ INDIVIDUAL = re.compile(
     r"(個人|氏名|参加者|モニター|生活者|会員|従業員|社員|職員|学生|フリーランス|個人事業主|本人|^私$|応募者|協力者|被験者|"
     r"回答者|受講者|候補者|インターン|アルバイト|パートタイマー|クリエイター|出演者|受託者たる個人|ユーザー|利用者)"
 )
+# 山田花子, 山田 花子, 佐藤あゆみ: a short name with no company marker, as individuals sign
+PERSONAL_NAME = re.compile(r"^[一-龥々]{1,4}[\s\u3000]?[一-龥々ぁ-んァ-ヶー]{1,5}$")
 NAME_BEFORE = re.compile(r"(?P<name>[^\s、。「」『』（）()：:]{1,40}(?:[（(][^（）()]{1,40}[）)])?)\s*[（(]\s*$")
 _CONNECTORS = re.compile(r"^(?:と|及び|および|並びに|ならびに|又は|または|、|は)+")
 
@@ -56,7 +58,12 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
         in_preamble = preamble is not None and preamble[0] <= t.start < preamble[1]
         if not is_label and t.style == "hereinafter" and not in_preamble:
             continue  # 「役員等」「個人情報等」 defined inside clauses are not parties
-        kind = classify(name, t.term)
+        if t.style == "means":  # 「会員」とは、…に登録した個人をいう: the head noun decides, not the modifiers
+            kind: PartyKind = "individual"
+        else:
+            kind = classify(name, t.term)
+            if kind == "unknown" and name and PERSONAL_NAME.match(name):
+                kind = "individual"
         if not is_label and kind == "unknown":
             continue
         if not is_label and t.style == "hereinafter" and not (name and classify(name) != "unknown") and not INDIVIDUAL.search(t.term) and not COMPANY.search(t.term):
@@ -84,7 +91,7 @@ def _pledge(text: str, preamble: tuple[int, int], parties: list[Party], seen: se
     """誓約書: 「私は、貴社…」 with the addressee on a 〇〇 御中 line above the preamble."""
     start, end = preamble
     chunk = text[start:end]
-    m = re.search(r"(?:^|[\s\u3000。])(私|わたくし)(?:は|、)", chunk)
+    m = re.search(r"(?:^|[\s\u3000。、])(私|わたくし)(?:は|、)", chunk)
     if not m:
         return
     above = [ln.strip(" \u3000") for ln in text[max(0, start - 400) : start].split("\n") if ln.strip(" \u3000")]
