@@ -133,20 +133,24 @@ def test_company_obligation_in_a_participant_agreement_is_not_an_individual_find
 
 
 def test_select_and_ignore(tmp_path):
-    _, data, _ = check_json(CORPUS / "monitor-agreement-harsh.txt", extra=("--select", "LIAB", "--ignore", "LIAB002"))
+    _, data, _ = check_json(CORPUS / "monitor-agreement-harsh.txt", extra=("--select", "LIAB001,LIAB002,LIAB003", "--ignore", "LIAB002"))
     ids = {f["rule_id"] for f in data["documents"][0]["findings"]}
-    assert ids == {"LIAB001"}
+    assert ids == {"LIAB001", "LIAB003"}
+    _, data, _ = check_json(CORPUS / "monitor-agreement-harsh.txt", extra=("--ignore", "LIAB"))
+    assert data["documents"][0]["findings"] and not [
+        f for f in data["documents"][0]["findings"] if f["rule_id"].startswith("LIAB")]
     result = run_cli("check", "--select", "NOPE999", str(CORPUS / "monitor-agreement-harsh.txt"))
     assert result.exit_code == 2 and "NOPE999" in result.stderr
 
 
 def test_document_level_requires_and_conditional():
     rs = RuleSet.load().select(["CONF002", "CONF003"])
-    findings, _, _ = rs.run(analyse_text("第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示してはならない。\n"))
+    parties = "株式会社A（以下「甲」という。）と参加者である山田花子（以下「乙」という。）は、次のとおり合意する。\n"
+    findings, _, _ = rs.run(analyse_text(parties + "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示してはならない。\n"))
     assert sorted(f.rule_id for f in findings) == ["CONF002", "CONF003"]
     findings, _, _ = rs.run(analyse_text(
-        "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示してはならない。\n2　公知の情報はこの限りでない。\n"
-        "第2条（有効期間）\n本契約の有効期間は1年間とする。\n"))
+        parties + "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示してはならない。\n2　公知の情報はこの限りでない。\n"
+        "第2条（有効期間）\n本契約の有効期間は1年間とし、秘密保持義務は終了後1年間存続する。\n"))
     assert findings == []
 
 

@@ -14,9 +14,9 @@ from ndalint.report.model import Finding, Mitigation, RuleInfo
 from ndalint.rules import schema as s
 from ndalint.rules.loader import LoadedRule, load_rules
 from ndalint.rules.matchers import Compiled, Evaluator, Span, children
+from ndalint.rules.subject import subject_kind, subject_of
 from ndalint.structure.topics import TOPICS
 
-_SUBJECT = re.compile(r"(?P<label>[^\s、。「」（）]{1,8}?)(?:は|が)[、\s]")
 
 
 @dataclass(frozen=True)
@@ -107,26 +107,9 @@ def _applies_to_document(rule: s.Rule, analysis: Analysis, assume: Assume | None
     return True
 
 
-_LEAD = re.compile(r"^(?:[0-9０-９]{1,2}[\s\u3000.．]+|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]\s*|[①-⑳]\s*|"
-                   r"[一二三四五六七八九十]{1,3}[\s\u3000、]|(?:ただし|但し|なお|また|前項の場合|この場合)[、，]?\s*)+")
-
-
-def _subject(sent: Sentence) -> str | None:
-    """The party a sentence is about: 「乙は、」「2　当社が」「ただし、甲は」."""
-    head = _LEAD.sub("", sent.text[:60])
-    m = _SUBJECT.search(head[:40])
-    return m.group("label") if m else None
-
-
 def _sentence_binds_individual(sent: Sentence, analysis: Analysis, assume: Assume | None) -> bool:
     """The sentence's obligated party is not a company (甲 in 「甲は…」 of a participant agreement)."""
-    subject = _subject(sent)
-    if subject is None:
-        return True
-    party = analysis.contract.party(subject)
-    if party is None:
-        return True
-    return party.kind != "company"
+    return subject_kind(sent, analysis.contract) != "company"
 
 
 def _in_scope(rule: s.Rule, sent: Sentence) -> bool:
@@ -147,7 +130,7 @@ def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume |
         at = _anchor(rule, sentences) or analysis.sentences[0]
         return [((at.start, at.end), at)]
     if isinstance(rule.match, s.Conditional):
-        for sent in sentences:
+        for sent in (x for x in sentences if not (x.heading or x.directive)):
             spans = ev.spans(rule.match.conditional.if_, sent)
             if spans:
                 return [] if ev.anywhere(rule.match.conditional.then) else [(spans[0], sent)]
@@ -195,7 +178,7 @@ class _Fields(defaultdict):
 
 
 def _party_phrase(analysis: Analysis, sent: Sentence) -> str:
-    subject = _subject(sent)
+    subject = subject_of(sent)
     individuals = analysis.contract.individual_parties
     if subject and (p := analysis.contract.party(subject)) and p.kind == "individual":
         return "誓約者" if p.label == "私" else p.label

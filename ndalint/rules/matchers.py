@@ -220,6 +220,11 @@ class Evaluator:
             self.memo[key] = CHECKS[node.check](self.a.contract)
         return [sp for sp in self.memo[key] if sent.start <= sp[0] < sent.end]
 
+    def _subject(self, node: s.Subject, sent: Sentence, whole: list[Span]) -> list[Span]:
+        from ndalint.rules.subject import subject_kind
+
+        return whole if subject_kind(sent, self.a.contract) in node.subject else []
+
     # combinators
     def _all(self, node: s.All, sent: Sentence, whole: list[Span]) -> list[Span]:
         filters = [c for c in node.all if isinstance(c, (s.Inside, s.NotInside))]
@@ -268,6 +273,7 @@ _HANDLERS: dict[type, Callable[..., list[Span]]] = {
     s.Tokens: Evaluator._tokens_leaf,
     s.Dependency: Evaluator._dependency,
     s.Check: Evaluator._check,
+    s.Subject: Evaluator._subject,
     s.All: Evaluator._all,
     s.AnyOf: Evaluator._any,
     s.Not: Evaluator._not,

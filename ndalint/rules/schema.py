@@ -3,7 +3,8 @@
 Match nodes form a small language (DESIGN.md, Rules):
 
 - leaves: ``regex``, ``phrases``, ``tokens`` (spaCy Matcher), ``dependency`` (DependencyMatcher),
-  ``check`` (a structural check of the whole contract, by name: ``ndalint/rules/checks.py``)
+  ``check`` (a structural check of the whole contract, by name: ``ndalint/rules/checks.py``),
+  ``subject`` (the sentence is about a company / individual party: 「当社は、」)
 - combinators: ``all``, ``any``, ``not``, ``near``/``not_near`` and ``inside``/``not_inside``
   (each with a ``window``: sentence | paragraph | clause | article | document)
 - document level: ``absent`` (true when the sub-match occurs nowhere in the contract),
@@ -140,6 +141,14 @@ class Check(_Strict):
         return v
 
 
+class Subject(_Strict):
+    """The sentence is about a party of this kind (「当社は、」「乙が」): company | individual | unknown."""
+
+    subject: list[Literal["company", "individual", "unknown"]] = Field(min_length=1)
+
+    _listify = field_validator("subject", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+
 class All(_Strict):
     all: list[Match] = Field(min_length=1)
 
@@ -206,7 +215,7 @@ class Conditional(_Strict):
 
 
 Match = Annotated[
-    Union[Regex, Phrases, Tokens, Dependency, Check, All, AnyOf, Not, Near, NotNear, Inside, NotInside, Absent, Requires, Conditional],
+    Union[Regex, Phrases, Tokens, Dependency, Check, Subject, All, AnyOf, Not, Near, NotNear, Inside, NotInside, Absent, Requires, Conditional],
     Field(union_mode="left_to_right"),
 ]
 for _model in (All, AnyOf, Not, NearSpec, Near, NotNear, Inside, NotInside, Absent, Requires, ConditionalSpec, Conditional):
