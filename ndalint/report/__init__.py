@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ndalint.report import json_format, sarif, text
+from ndalint.report import github, html, json_format, markdown, sarif, text
 from ndalint.report.model import Report
 
 Renderer = Callable[..., str]
@@ -13,6 +13,9 @@ FORMATS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_format.render,
     "sarif": sarif.render,
+    "html": html.render,
+    "markdown": markdown.render,
+    "github": github.render,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 SEVERITY_JA = {"info": "参考", "low": "低", "medium": "中", "high": "高", "critical": "重大"}
 BAND_JA = {"low": "低", "medium": "中", "high": "高", "critical": "重大"}
 VERDICT = {

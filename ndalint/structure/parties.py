@@ -48,6 +48,10 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
             m = NAME_BEFORE.search(text, max(0, open_paren - 60), open_paren) if open_paren >= 0 else None
             if m:
                 name = _CONNECTORS.sub("", m.group("name")) or None
+                # 「…」（以下「本プログラム」という。）に参加する個人: the name goes on before the term
+                prior = re.search(r"以下[「『](?P<t>[^」』]{1,20})[」』](?:という|といいます)。?[）)]$", text[max(0, m.start("name") - 40) : m.start("name")])
+                if name and prior and name[0] in "にをのがへとで":
+                    name = prior.group("t") + name
         else:
             tail = text[t.end : t.end + 120]
             m = re.search(r"とは[、\s]*(?P<def>.{1,100}?)(?:をいう|をいいます|を意味する|を意味します|を指す|を指します)", tail)
@@ -81,7 +85,7 @@ def undefined_labels(text: str, spans: list[tuple[int, int]], parties: list[Part
     found: list[Party] = []
     for label in sorted(PARTY_LABELS - known, key="甲乙丙丁戊".index):
         rx = re.compile(rf"(?<![一-龥ァ-ヶ]){label}(?=[はがのにをおと、及並又若・,，]|\s|乙|甲|$)")
-        hits = [s + m.start() for s, e in spans for m in rx.finditer(text, s, e)]
+        hits = [m.start() for s, e in spans for m in rx.finditer(text, s, e)]
         if len(hits) >= 2:
             found.append(Party(label, None, "unknown", hits[0], hits[0] + 1, defined=False))
     return found
