@@ -56,11 +56,15 @@ def _walk(container):
                 yield from _walk(content)
 
 
-def _heading_level(paragraph: Paragraph) -> int:
-    try:
-        name = paragraph.style.name if paragraph.style is not None else ""
-    except (KeyError, AttributeError):
-        return 0
+def _heading_level(paragraph: Paragraph, names: dict[str | None, str]) -> int:
+    # python-docx resolves paragraph.style by scanning every style: look each id up once per file
+    style_id = paragraph._p.style
+    if style_id not in names:
+        try:
+            names[style_id] = paragraph.style.name if paragraph.style is not None else ""
+        except (KeyError, AttributeError):
+            names[style_id] = ""
+    name = names[style_id]
     if name in ("Title", "表題"):
         return 1
     m = _HEADING_STYLE.match(name or "")
@@ -73,13 +77,14 @@ def read_docx(data: bytes, path: str) -> Document:
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
+    style_names: dict[str | None, str] = {}
     for number, (p_el, in_table) in enumerate(_walk(doc.element.body), start=1):
         paragraph = Paragraph(p_el, doc)
         text = paragraph.text.replace("\r", "").replace("\n", " ")
         label = numbering.label(p_el)
         if label:
             text = f"{label}\u3000{text}"
-        level = _heading_level(paragraph)
+        level = _heading_level(paragraph, style_names)
         kind = "heading" if level else "table" if in_table else "list" if label else "line"
         blocks.append(Block(pos, pos + len(text), number, kind=kind, level=level, label=label))
         parts.append(text)

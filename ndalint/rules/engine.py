@@ -34,6 +34,7 @@ class RuleSet:
         self.loaded = rules
         self.rules = [lr.rule for lr in rules]
         self.compiled = Compiled()
+        self.structural = {r.id for r in self.rules if _uses_checks(r.match)}  # may point at headings
         errors = []
         for lr in rules:
             try:
@@ -81,7 +82,7 @@ class RuleSet:
         for rule in self.rules:
             if rule.status == "deprecated" or not _applies_to_document(rule, analysis, assume):
                 continue
-            for span, sent in _rule_hits(rule, ev, analysis, assume):
+            for span, sent in _rule_hits(rule, ev, analysis, assume, rule.id in self.structural):
                 if rule.mitigation:
                     mitigations.append(_mitigation(rule, analysis, span, sent))
                 else:
@@ -122,7 +123,8 @@ def _in_scope(rule: s.Rule, sent: Sentence) -> bool:
     return any(t in own or (t in TOPICS and TOPICS[t].search(sent.text)) for t in topics)
 
 
-def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume | None) -> list[tuple[Span, Sentence]]:
+def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume | None,
+               structural: bool = False) -> list[tuple[Span, Sentence]]:
     sentences = [x for x in analysis.sentences if _in_scope(rule, x)]
     if isinstance(rule.match, s.Requires):
         if ev.anywhere(rule.match.requires) or not analysis.sentences:
@@ -136,7 +138,6 @@ def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume |
                 return [] if ev.anywhere(rule.match.conditional.then) else [(spans[0], sent)]
         return []
     hits = []
-    structural = _uses_checks(rule.match)
     for sent in sentences:
         if (sent.heading or sent.directive) and not structural:
             continue  # a heading names a clause (第9条（違約金）); only the clause itself binds anyone

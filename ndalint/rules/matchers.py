@@ -119,9 +119,14 @@ def children(node: s.Match) -> list[tuple[s.Match, str]]:
         return [(c, f"any[{i}]") for i, c in enumerate(node.any)]
     if isinstance(node, s.Not):
         return [(node.not_, "not")]
-    for name in ("near", "not_near", "inside", "not_inside"):
-        if hasattr(node, name):
-            return [(getattr(node, name).match, name)]
+    if isinstance(node, s.Near):
+        return [(node.near.match, "near")]
+    if isinstance(node, s.NotNear):
+        return [(node.not_near.match, "not_near")]
+    if isinstance(node, s.Inside):
+        return [(node.inside.match, "inside")]
+    if isinstance(node, s.NotInside):
+        return [(node.not_inside.match, "not_inside")]
     if isinstance(node, s.Absent):
         return [(node.absent, "absent")]
     if isinstance(node, s.Requires):
@@ -132,6 +137,7 @@ def children(node: s.Match) -> list[tuple[s.Match, str]]:
 
 
 def _cost(node: s.Match) -> int:
+    """0 cheap, 1 looks beyond the sentence, 3 needs the parser."""
     if isinstance(node, s.Dependency):
         return 3
     if isinstance(node, (s.Absent, s.Near, s.NotNear)):
@@ -149,6 +155,7 @@ class Evaluator:
         self._tokens: dict[int, dict[str, list[Span]]] = {}
         self._deps: dict[int, dict[str, list[Span]]] = {}
         self._norm: dict[int, str] = {}
+        self._order: dict[int, list[s.Match]] = {}
         self._windows = _windows(analysis)
 
     def norm(self, sent: Sentence) -> str:
@@ -232,7 +239,10 @@ class Evaluator:
         if not others:
             return []
         anchor = others[0]
-        for child in sorted(others[1:], key=_cost):  # cheap conditions first: a parse only if needed
+        order = self._order.get(id(node))
+        if order is None:  # cheap conditions first: a parse only if needed (once per node and document)
+            order = self._order[id(node)] = sorted(others[1:], key=_cost)
+        for child in order:
             if not self.spans(child, sent):
                 return []
         spans = self.spans(anchor, sent)
