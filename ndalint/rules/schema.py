@@ -133,12 +133,10 @@ class Check(_Strict):
 
     @field_validator("check")
     @classmethod
-    def _known(cls, v: str) -> str:
+    def _registered(cls, v: str) -> str:
         from ndalint.rules.checks import CHECKS
 
-        if v not in CHECKS:
-            raise ValueError(f"unknown check '{v}'; use one of {sorted(CHECKS)}")
-        return v
+        return _known([v], set(CHECKS), "check")[0]
 
 
 class Subject(_Strict):
