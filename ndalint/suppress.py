@@ -31,7 +31,6 @@ class Suppression:
     reason: str
     start: int  # characters covered, [start, end)
     end: int
-    line_offset: int
 
     def covers(self, f: Finding) -> bool:
         return self.start <= f.start < self.end and any(f.rule_id.startswith(r) for r in self.rules)
@@ -52,7 +51,7 @@ def directives(contract: Contract) -> tuple[list[Suppression], list[int]]:
         else:
             art = contract.article_at(m.start()) or next((a for a in contract.articles if a.start >= m.start()), None)
             start, end = (art.start, art.end) if art else (m.start(), len(text))
-        valid.append(Suppression(rules, reason, start, end, m.start()))
+        valid.append(Suppression(rules, reason, start, end))
     return valid, invalid
 
 

@@ -123,7 +123,7 @@ def assert_highlights(html: str, doc: dict, contract: dict, did: str = "d1") -> 
         assert f'href="#{did}-f{i}"' in card.group(1) and f["rule_id"] in card.group(1)
         assert SEVERITY_JA[f["severity"]] in card.group(1)
         assert f'href="#{did}-n{i}"' in html  # the badge in the text links to the card
-    assert html.count(f'class="finding ') >= len(findings)
+    assert html.count('class="finding ') >= len(findings)
     marked = contract["marked"]
     assert marked <= {k for f in findings for k in range(f["start"], f["end"])}  # nothing else is highlighted
 

@@ -14,9 +14,12 @@ from html import escape
 
 from ndalint.report import labels as L
 from ndalint.report.model import SEVERITIES, DocumentReport, Finding, Report
+from ndalint.score import BANDS, CATEGORY_WEIGHT
 
-BAND_FLOORS = (("low", 0, 20), ("medium", 20, 45), ("high", 45, 70), ("critical", 70, 100))
-SCORED_CATEGORIES = [c for c in L.CATEGORY_JA if c != "drafting"]
+# the gauge's zones and the bars come from the score's own definitions, not a copy of them
+_floors = sorted(BANDS)
+BAND_FLOORS = tuple((name, lo, hi) for (lo, name), (hi, _) in zip(_floors, [*_floors[1:], (100, "")]))
+SCORED_CATEGORIES = [c for c in L.CATEGORY_JA if CATEGORY_WEIGHT.get(c, 0) > 0]
 
 
 def _rank(severity: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 SEVERITY_JA = {"info": "参考", "low": "低", "medium": "中", "high": "高", "critical": "重大"}
 BAND_JA = {"low": "低", "medium": "中", "high": "高", "critical": "重大"}
@@ -32,7 +31,6 @@ def where(article: int | None, paragraph: int | None = None) -> str:
 
 # Wording of the document-oriented formats (html, markdown, github). Added names only.
 SCORE_JA = "心理的安全性リスク"
-SCORE_HINT = "0（安心）〜100（萎縮）"
 REPORT_TITLE = "ndalint 検査レポート"
 SECTION_JA = {
     "summary": "概要",
