@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 
 import click
 
@@ -41,6 +42,8 @@ class FailOn(click.ParamType):
 def _gate(report: Report, fail_on: tuple[str, int]) -> bool:
     kind, threshold = fail_on
     for doc in report.documents:
+        if doc.status == "unrecognized":
+            return True  # no verdict is not a pass: a CI gate must not wave an unread contract through
         if kind == "score" and doc.score and doc.score.value >= threshold:
             return True
         if kind == "severity" and any(SEVERITIES.index(f.severity) >= threshold for f in doc.findings):
@@ -59,8 +62,8 @@ def _want_color(output: str | None) -> bool:
 
 def _echo_errors(report: Report) -> None:
     for doc in report.documents:
-        if doc.error:
-            click.echo(f"ndalint: {doc.path}: {doc.error}", err=True)
+        if doc.error or doc.notice:
+            click.echo(f"ndalint: {doc.path}: {doc.error or doc.notice}", err=True)
 
 
 class _Group(click.Group):
@@ -90,14 +93,16 @@ def main() -> None:
 @click.option("--select", default="", help="Only these rules: ids, prefixes (LIAB) or names, comma-separated.")
 @click.option("--ignore", default="", help="Skip these rules: ids, prefixes or names, comma-separated.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra rule directory (repeatable).")
+@click.option("--docx-view", type=click.Choice(ingest.DOCX_VIEWS), default="accepted", show_default=True,
+              help="Word files with tracked changes: lint the text with them accepted, or the original.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[str, int], exit_zero: bool,
-          select: str, ignore: str, rule_dirs: tuple[str, ...]) -> None:
-    """Lint contracts (.txt .md .docx .pdf, a directory, or - for stdin)."""
+          select: str, ignore: str, rule_dirs: tuple[str, ...], docx_view: str) -> None:
+    """Lint contracts (.txt .md .docx .pdf .rtf .odt, a directory, or - for stdin)."""
     engine = RuleSet.load(rule_dirs).select(select.split(","), ignore.split(","))
     targets = list(ingest.discover(paths))
     if not targets:
-        raise click.UsageError("no .txt, .md, .docx or .pdf files found in the given paths")
-    documents = [lint_path(p, engine) for p in targets]
+        raise click.UsageError("no .txt, .md, .docx, .pdf, .rtf or .odt files found in the given paths")
+    documents = [lint_path(p, engine, partial(ingest.load, docx_view=docx_view)) for p in targets]
     report = Report(tool=Tool(version=__version__), documents=documents, rules=engine.info())
     out = render(report, fmt, color=_want_color(output))
     if output:

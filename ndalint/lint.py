@@ -13,8 +13,9 @@ from ndalint import ingest, structure, suppress
 from ndalint.errors import InputError
 from ndalint.ingest.document import Document
 from ndalint.nlp import Analysis
-from ndalint.report.model import ArticleOut, DocumentReport, Finding, Mitigation, PartyOut, ScoreOut
+from ndalint.report.model import ArticleOut, DocumentReport, Finding, Mitigation, PartyOut, ScoreOut, SourceOut
 from ndalint.score import CATEGORY_WEIGHT, Scored, score
+from ndalint.structure.recognition import unrecognized
 
 
 class Engine(Protocol):
@@ -23,8 +24,17 @@ class Engine(Protocol):
     def weight(self, rule_id: str) -> float: ...
 
 
+def source_of(doc: Document) -> SourceOut:
+    fields = {k: v for k, v in doc.meta.items() if k in SourceOut.model_fields and v is not None}
+    return SourceOut(**{"format": doc.format, "encoding": doc.encoding, **fields})
+
+
 def lint_document(doc: Document, engine: Engine | None = None) -> DocumentReport:
     contract = structure.parse(doc)
+    reason = unrecognized(contract)
+    if reason:
+        return DocumentReport(path=doc.path, status="unrecognized", notice=reason, title=contract.title,
+                              format=doc.format, source=source_of(doc), text=doc.text)
     analysis = Analysis.of(contract)
     findings: list[Finding] = []
     mitigations: list[Mitigation] = []
@@ -42,6 +52,7 @@ def lint_document(doc: Document, engine: Engine | None = None) -> DocumentReport
         path=doc.path,
         title=contract.title,
         format=doc.format,
+        source=source_of(doc),
         parties=[PartyOut(label=p.label, name=p.name, kind=p.kind) for p in contract.parties],
         articles=[ArticleOut(number=a.number, title=a.title, line=doc.locate(a.start).line) for a in contract.articles],
         score=ScoreOut(value=s.value, band=s.band, categories=s.categories, drivers=drivers),

@@ -45,6 +45,9 @@ def render(report: Report, **_: object) -> str:
         if doc.error:
             out.append(command("error", {"file": doc.path, "title": f"ndalint: {L.SECTION_JA['error']}"}, doc.error))
             continue
+        if doc.notice:
+            out.append(command("warning", {"file": doc.path, "title": f"ndalint: {L.SECTION_JA['unrecognized']}"}, doc.notice))
+            continue
         for f in sorted(doc.findings, key=lambda f: (f.start, f.end, f.rule_id)):
             props = {"file": doc.path, "line": f.line if f.line > 0 else None,
                      "col": f.column if f.column > 0 else None, "title": f"{f.rule_id} {f.title or f.name}"}

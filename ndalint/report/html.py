@@ -85,6 +85,10 @@ def _summary(docs: list[DocumentReport]) -> str:
             rows.append(f'<tr class="err"><td>{name}</td><td class="num">—</td>'
                         f'<td><span class="pill err">{_e(s["error"])}</span></td><td class="num">—</td></tr>')
             continue
+        if d.notice:
+            rows.append(f'<tr class="err"><td>{name}</td><td class="num">—</td>'
+                        f'<td><span class="pill err">{_e(s["unrecognized"])}</span></td><td class="num">—</td></tr>')
+            continue
         value, band = (d.score.value, d.score.band) if d.score else (0, "low")
         counts = _severity_counts(d.findings)
         rows.append(
@@ -114,6 +118,12 @@ def _document(doc: DocumentReport, did: str) -> str:
     if doc.error:
         return (f'<article class="doc" id="{did}">{"".join(head)}'
                 f'<div class="error" role="alert"><strong>{_e(s["error"])}</strong>: {_e(doc.error)}</div></article>')
+    source = L.source_ja(doc.source)
+    if source:
+        head.insert(-1, f'<p class="source">{_e(s["source"])}: {_e(source)}</p>')
+    if doc.notice:
+        return (f'<article class="doc" id="{did}">{"".join(head)}'
+                f'<div class="error" role="status"><strong>{_e(s["unrecognized"])}</strong>: {_e(doc.notice)}</div></article>')
     findings = sorted(doc.findings, key=lambda f: (f.start, f.end, f.rule_id))
     parts = [f'<article class="doc" id="{did}">', *head, _overview(doc, findings)]
     parts.append('<div class="body">')

@@ -52,6 +52,8 @@ SECTION_JA = {
     "message": "指摘",
     "drivers": "主な要因",
     "error": "読み込みエラー",
+    "unrecognized": "契約書として未認識",
+    "source": "読み取り",
 }
 NO_FINDINGS = "指摘事項はありません。"
 NO_TEXT = "本文はこのレポートに含まれていません。"
@@ -67,6 +69,29 @@ def position(line: int, column: int | None = None) -> str:
 def party_ja(label: str, name: str | None, kind: str) -> str:
     """甲＝株式会社A（法人）."""
     return f"{label}＝{name or '（名称なし）'}（{KIND_JA.get(kind, kind)}）"
+
+
+def source_ja(source) -> str | None:
+    """What was linted, when a reader had to choose: 「変更履歴を反映した版（挿入 2・削除 1）、コメント 3件は対象外」."""
+    if source is None:
+        return None
+    parts: list[str] = []
+    if source.view:
+        view = "変更履歴をすべて反映した版" if source.view == "accepted" else "変更履歴を反映しない元の版"
+        tracked = f"（挿入 {source.insertions}・削除 {source.deletions}）" if source.insertions or source.deletions else "（変更履歴なし）"
+        parts.append(view + tracked)
+    if source.comments:
+        parts.append(f"コメント {source.comments}件は検査対象外")
+    if source.footnotes:
+        parts.append(f"脚注 {source.footnotes}件は末尾に付記")
+    if source.pages:
+        pdf = f"PDF {source.pages}ページ"
+        if source.joined_lines:
+            pdf += f"、行の折り返し {source.joined_lines}か所を連結"
+        if source.removed_lines:
+            pdf += f"、ヘッダー・フッター・ページ番号 {source.removed_lines}行を除外"
+        parts.append(pdf)
+    return "、".join(parts) or None
 
 
 def run_summary(documents: int, findings: int, errors: int = 0) -> str:

@@ -60,6 +60,8 @@ def _summary(docs: list[DocumentReport]) -> list[str]:
         name = md(d.title or d.path) + (f" ({md(d.path)})" if d.title else "")
         if d.error:
             rows.append(f"| {name} | — | {s['error']} | — |")
+        elif d.notice:
+            rows.append(f"| {name} | — | {s['unrecognized']} | — |")
         elif d.score:
             rows.append(f"| {name} | {d.score.value} | {L.BAND_JA.get(d.score.band, md(d.score.band))} | {len(d.findings)} |")
         else:
@@ -73,6 +75,11 @@ def _document(doc: DocumentReport) -> list[str]:
     out = [heading, ""]
     if doc.error:
         return out + [f"**{s['error']}**: {md(doc.error)}", ""]
+    source = L.source_ja(doc.source)
+    if source:
+        out += [f"{s['source']}: {md(source)}", ""]
+    if doc.notice:
+        return out + [f"**{s['unrecognized']}**: {md(doc.notice)}", ""]
     if doc.score:
         sc = doc.score
         out += [f"**{L.SCORE_JA}: {sc.value}/100（{L.BAND_JA.get(sc.band, md(sc.band))}）** — {md(L.VERDICT.get(sc.band, ''))}", ""]

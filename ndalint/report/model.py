@@ -24,6 +24,22 @@ class ArticleOut(_Model):
     line: int
 
 
+class SourceOut(_Model):
+    """How the file was read: what a reviewer needs to trust the text that was linted."""
+
+    format: str = Field(description="txt | md | docx | pdf | rtf | odt")
+    encoding: str | None = None
+    view: str | None = Field(default=None, description="docx: accepted (tracked changes accepted) | original")
+    insertions: int = Field(default=0, description="docx: tracked insertions in the file")
+    deletions: int = Field(default=0, description="docx: tracked deletions in the file")
+    comments: int = Field(default=0, description="docx: reviewer comments (never linted as contract text)")
+    footnotes: int = 0
+    pages: int | None = None
+    extractor: str | None = Field(default=None, description="pdf: the text-layer library")
+    joined_lines: int = Field(default=0, description="pdf: line wraps inside sentences that were joined")
+    removed_lines: int = Field(default=0, description="pdf: running headers, footers and page numbers left out")
+
+
 class ScoreOut(_Model):
     value: int = Field(ge=0, le=100)
     band: str = Field(description="low | medium | high | critical")
@@ -62,8 +78,12 @@ class Mitigation(_Model):
 class DocumentReport(_Model):
     path: str
     error: str | None = None
+    # "unrecognized": read, but not a contract ndalint can lint; no score, and --fail-on fails.
+    status: str = Field(default="ok", description="ok | unrecognized")
+    notice: str | None = Field(default=None, description="why the document was not recognised as a contract")
     title: str | None = None
     format: str | None = None
+    source: SourceOut | None = None
     parties: list[PartyOut] = Field(default_factory=list)
     articles: list[ArticleOut] = Field(default_factory=list)
     score: ScoreOut | None = None

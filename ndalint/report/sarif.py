@@ -32,6 +32,10 @@ def render(report: Report, **_: object) -> str:
             notifications.append({"level": "error", "message": {"text": doc.error},
                                   "locations": [{"physicalLocation": {"artifactLocation": _artifact(doc.path)}}]})
             continue
+        if doc.notice:
+            notifications.append({"level": "warning", "message": {"text": doc.notice},
+                                  "locations": [{"physicalLocation": {"artifactLocation": _artifact(doc.path)}}]})
+            continue
         seen: dict[str, int] = {}
         for f in doc.findings:
             results.append(_result(doc, f, index, seen))
@@ -40,7 +44,7 @@ def render(report: Report, **_: object) -> str:
                             "semanticVersion": report.tool.version, "informationUri": INFORMATION_URI,
                             "rules": [_rule(r) for r in rules]}},
         "columnKind": "unicodeCodePoints",
-        "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
+        "invocations": [{"executionSuccessful": not any(n["level"] == "error" for n in notifications), "toolExecutionNotifications": notifications}],
         "results": results,
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

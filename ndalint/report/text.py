@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from ndalint.report.labels import BAND_JA, CATEGORY_JA, KIND_JA, SEVERITY_JA, VERDICT, where
+from ndalint.report.labels import BAND_JA, CATEGORY_JA, KIND_JA, SEVERITY_JA, VERDICT, source_ja, where
 from ndalint.report.model import SEVERITIES, DocumentReport, Finding, Report
 
 SEVERITY_STYLE = {"info": "dim", "low": "cyan", "medium": "yellow", "high": "bold red", "critical": "bold white on red"}
@@ -103,6 +103,13 @@ class _Renderer:
             return
         if doc.title:
             self.para(Text(doc.title, style="bold"))
+        source = source_ja(doc.source)
+        if source:
+            self.para(f"読み取り：{source}", hang=2)
+        if doc.notice:
+            self.para(Text(doc.notice, style="bold yellow"))
+            self.c.print()
+            return
         if doc.score:
             self.score(doc)
         if doc.parties:
@@ -171,6 +178,9 @@ class _Renderer:
         line = f"{len(docs)}件の文書を検査：指摘 {total}件" + (f"（{by_sev}）" if by_sev else "")
         if errors:
             line += f"、読み込みエラー {errors}件"
+        unrecognized = sum(1 for d in docs if d.status == "unrecognized")
+        if unrecognized:
+            line += f"、契約書として未認識 {unrecognized}件"
         self.c.rule(characters="━")
         self.para(line)
         scored = sorted((d for d in docs if d.score), key=lambda d: (-d.score.value, d.path))  # type: ignore[union-attr]

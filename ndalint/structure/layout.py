@@ -45,7 +45,13 @@ SIGNATURE_START = re.compile(
 APPENDIX_START = re.compile(r"^[【［\[]?\s*別\s*紙\s*(?P<num>[0-9０-９一二三四五六七八九十]*)\s*[】］\]]?(?P<title>.*)$")
 TITLE_WORDS = re.compile(r"(契約書?|誓約書|規約|同意書|覚書|合意書|約款|確認書|承諾書|規程)")
 TITLE_AT_END = re.compile(r"(契約書?|誓約書|規約|同意書|覚書|合意書|約款|確認書|承諾書|規程)\s*([（(][^）)]*[）)])?$")
-PREAMBLE_CUES = re.compile(r"(以下[、,]?[「『][^」』]+[」』]|締結する|締結します|誓約します|誓約いたします|同意します|合意する|私は、)")
+PREAMBLE_CUES = re.compile(
+    r"(以下[、,]?[「『][^」』]+[」』]|締結する|締結します|(?:誓約|同意|確約|遵守)(?:いた|致)?します|誓約する|合意する|"
+    r"(?:^|[\s\u3000。])(?:私|わたくし)(?:は|、))"
+)
+# A preamble written as plain Markdown above fenced articles: it defines the parties and concludes.
+_FENCE_PREAMBLE = re.compile(r"以下[、,]?[「『][^」』]{1,20}[」』]")
+_CONCLUDES = re.compile(r"(締結|合意|誓約|同意|約する)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 
 
@@ -69,8 +75,12 @@ def _contract_blocks(doc: Document) -> list[Block]:
         # Contract text lives in the fences; headings name articles and 別紙, whose lists are not fenced.
         kept: list[Block] = []
         appendix_level: int | None = None
-        for b in blocks:
+        first_fence = next(i for i, b in enumerate(blocks) if b.fenced)
+        for i, b in enumerate(blocks):
             text = content(doc, b)
+            if i < first_fence and b.kind != "heading" and _FENCE_PREAMBLE.search(text) and _CONCLUDES.search(text):
+                kept.append(b)
+                continue
             if b.kind == "heading":
                 appendix_level = b.level if APPENDIX_START.match(text.lstrip("【［[")) else (
                     appendix_level if appendix_level is not None and b.level > appendix_level else None)
@@ -165,11 +175,11 @@ def build_layout(doc: Document) -> Layout:
         heading = ARTICLE_HEADING.match(text)
         # 「第1条（目的）」 names the article whose text follows on a 第1条 line (METI Markdown);
         # followed by plain text instead, the heading itself opens the article (## 第1条（目的）).
-        if heading and _next_starts_article(doc, blocks, idx):
+        if heading and _next_starts_article(doc, blocks, idx, uses_kanji_articles):
             pending_title = (parse_number(heading.group("num")), heading.group("title"))
             continue
         title_only = TITLE_ONLY.match(text)
-        if title_only and state in ("front", "article") and _next_starts_article(doc, blocks, idx):
+        if title_only and state in ("front", "article") and _next_starts_article(doc, blocks, idx, uses_kanji_articles):
             pending_title = (None, title_only.group("title"))
             continue
         m = _is_article_start(text) if uses_kanji_articles else None
@@ -230,11 +240,13 @@ def build_layout(doc: Document) -> Layout:
     return Layout(title, preamble, articles, appendices, signature, body)
 
 
-def _next_starts_article(doc: Document, blocks: list[Block], idx: int) -> bool:
+def _next_starts_article(doc: Document, blocks: list[Block], idx: int, kanji_articles: bool) -> bool:
+    """Does the next text block open an article? Where articles are 第N条, a following 「1.」 is the
+    article's first paragraph, not a pledge clause: 第2条（定義） then 1. … is one article."""
     for b in blocks[idx + 1 :]:
         text = content(doc, b)
         if text:
-            return bool(_is_article_start(text) or PLEDGE_CLAUSE.match(text))
+            return bool(_is_article_start(text) or not kanji_articles and PLEDGE_CLAUSE.match(text))
     return False
 
 

@@ -21,7 +21,19 @@ INDIVIDUAL = re.compile(
 # 山田花子, 山田 花子, 佐藤あゆみ: a short name with no company marker, as individuals sign
 PERSONAL_NAME = re.compile(r"^[一-龥々]{1,4}[\s\u3000]?[一-龥々ぁ-んァ-ヶー]{1,5}$")
 NAME_BEFORE = re.compile(r"(?P<name>[^\s、。「」『』（）()：:]{1,40}(?:[（(][^（）()]{1,40}[）)])?)\s*[（(]\s*$")
+# Blanks a template leaves for the name: ＿＿＿, 〇〇〇〇, △△, ${乙名}, {{staff_name}}, 【氏名】, ［会社名］.
+_BLANK_CHARS = " \t\u3000＿_〇○●◯△▲□■×✕＊*・…‥-－ー‐.．"
+_TEMPLATE_FIELD = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|【[^】]*】|［[^］]*］|\[[^\]]*\]|＜[^＞]*＞|<[^>]*>|《[^》]*》")
+_LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人|公益社団法人|公益財団法人|\(株\)|（株）")
 _CONNECTORS = re.compile(r"^(?:と|及び|および|並びに|ならびに|又は|または|、|は)+")
+
+
+def placeholder(name: str | None) -> bool:
+    """A template's blank for a name (株式会社〇〇〇〇 too: the legal form is real, the name is not)."""
+    if not name:
+        return False
+    rest = _LEGAL_FORM.sub("", _TEMPLATE_FIELD.sub("", name))
+    return not rest.strip(_BLANK_CHARS)
 
 
 def classify(*names: str | None) -> PartyKind:
@@ -73,7 +85,7 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
         if not is_label and t.style == "hereinafter" and not (name and classify(name) != "unknown") and not INDIVIDUAL.search(t.term) and not COMPANY.search(t.term):
             continue
         seen.add(t.term)
-        parties.append(Party(label=t.term, name=name, kind=kind, start=t.start, end=t.end))
+        parties.append(Party(label=t.term, name=None if placeholder(name) else name, kind=kind, start=t.start, end=t.end))
     if preamble:
         _pledge(text, preamble, parties, seen)
     return parties
