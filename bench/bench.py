@@ -12,6 +12,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted((ROOT.parent / "shared" / "corpus" / "public").glob("*.contract.txt")) + sorted(
     p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md", ".docx"))
+# Files as their owners saved them: what the readers (Word XML, PDF text layer) cost per file.
+READ_FILES = sorted(p for p in (ROOT.parent / "shared" / "corpus").glob("*/*") if p.suffix in (".docx", ".pdf"))
+
+
+def read_times() -> None:
+    from ndalint.ingest import load
+
+    for path in READ_FILES:
+        load(str(path))  # first read imports the format's library; not what a batch pays per file
+    by_format: dict[str, list[float]] = {}
+    for path in READ_FILES:
+        best = min(_timed(load, str(path)) for _ in range(5))
+        by_format.setdefault(path.suffix, []).append(best)
+        print(f"  read {path.name}: {best * 1000:.1f} ms")
+    for suffix, times in sorted(by_format.items()):
+        print(f"read {suffix}: {len(times)} files, median {statistics.median(times) * 1000:.1f} ms, "
+              f"max {max(times) * 1000:.1f} ms (best of 5 each)")
+
+
+def _timed(fn, *args) -> float:
+    t = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t
 
 
 def main() -> None:
@@ -40,6 +63,7 @@ def main() -> None:
     best = min(runs)
     print(f"{len(FILES)} documents, {chars:,} characters: best {best:.2f}s, median {statistics.median(runs):.2f}s "
           f"(warm cache) -> {chars / best:,.0f} chars/s, {len(FILES) / best:.1f} docs/s")
+    read_times()
 
 
 if __name__ == "__main__":

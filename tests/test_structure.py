@@ -142,3 +142,76 @@ def test_markdown_article_headings_open_articles():
 def test_individual_parties_in_real_phrasings(text, expected):
     c = parse_text(text)
     assert [(p.label, p.kind) for p in c.parties] == expected
+
+
+# Articles without 第N条, as real files carry them: Word numbering lost in a text export,
+# community rules headed 「1. …について」, and templates whose article numbers are blanks.
+UNNUMBERED_HEADINGS = """秘密保持契約書
+株式会社アルファ（以下「甲」という。）と株式会社ベータ（以下「乙」という。）は、次のとおり契約を締結する。
+（目的）
+甲及び乙は、共同研究の検討のために秘密情報を開示する。
+（定義）
+1. 「秘密情報」とは、開示者が秘密と指定した情報をいう。
+2. 前項にかかわらず、公知の情報は秘密情報に含まれない。
+（秘密保持義務）
+受領者は、秘密情報を第三者に開示してはならない。
+（有効期間）
+本契約の有効期間は1年間とする。
+"""
+
+NUMBERED_RULES = """オンラインサロン参加ルール
+1. 参加資格について
+本サロンには登録した会員のみが参加できます。
+2. 情報の扱いについて
+サロン内で知った情報を外部に共有することは禁止します。
+投稿のスクリーンショットも禁止します。
+
+3. 退会について
+退会はいつでもできます。
+"""
+
+BLANK_NUMBERS = """利用規約
+{運営者名}（以下「当方」）が提供するサービス（以下「本サービス」）の利用条件を定めます。
+{条}（適用）
+本規約は本サービスの利用に適用されます。
+{条}（秘密の保持）
+1. 会員は、本サービスで知った情報を第三者に開示してはなりません。
+2. 前項の義務は退会後も続きます。
+第〇条（規約の変更）
+当方は本規約を変更できます。
+"""
+
+ONE_LINE_PLEDGE_CLAUSES = """誓約書
+私は、貴社に入社するにあたり、下記の事項を守ることを誓約いたします。
+1. 就業規則を守ること
+2. 業務上の秘密を漏らさないこと
+3. 貴社の備品を大切に扱うこと
+以上
+"""
+
+
+@pytest.mark.parametrize("text, numbers, titles", [
+    (UNNUMBERED_HEADINGS, [1, 2, 3, 4], ["目的", "定義", "秘密保持義務", "有効期間"]),
+    (NUMBERED_RULES, [1, 2, 3], ["参加資格について", "情報の扱いについて", "退会について"]),
+    (BLANK_NUMBERS, [1, 2, 3], ["適用", "秘密の保持", "規約の変更"]),
+    (ONE_LINE_PLEDGE_CLAUSES, [1, 2, 3], [None, None, None]),
+])
+def test_articles_without_article_numbers(text, numbers, titles):
+    c = parse_text(text)
+    assert [a.number for a in c.articles] == numbers
+    assert [a.title for a in c.articles] == titles
+
+
+def test_numbered_paragraphs_under_an_unnumbered_heading_stay_in_their_article():
+    c = parse_text(UNNUMBERED_HEADINGS)
+    definition = c.articles[1]
+    assert "前項にかかわらず" in c.text[definition.start:definition.end]
+    assert c.parties and {p.label for p in c.parties} == {"甲", "乙"}
+
+
+def test_article_heading_followed_by_numbered_paragraphs_is_one_article():
+    c = parse_text("秘密保持契約書\n甲と乙は、次のとおり契約を締結する。\n第1条　(目的)\n本契約は取引の検討を目的とする。\n"
+                   "第2条　(秘密情報の定義)\n1.　秘密情報とは、開示者が指定した情報をいう。\n2.　公知の情報は除く。\n"
+                   "第3条　(秘密保持)\n受領者は秘密情報を開示しない。\n")
+    assert [(a.number, a.title) for a in c.articles] == [(1, "目的"), (2, "秘密情報の定義"), (3, "秘密保持")]
+    assert [p.number for p in c.articles[1].paragraphs] == [1, 2]

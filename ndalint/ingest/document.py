@@ -27,6 +27,9 @@ class Block:
     page: int | None = None
     fenced: bool = False  # Markdown: inside a ``` code fence
     marker: bool = False  # Markdown: a fence line itself, carries no text
+    # PDF: a logical line joined from wrapped physical lines; for each further physical line,
+    # (offset within the block where it starts, its line number, its page).
+    breaks: tuple[tuple[int, int, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,9 +63,18 @@ class Document:
         return self.blocks[i]
 
     def locate(self, offset: int) -> Location:
-        """Map a character offset to the line (or docx paragraph) and 1-based column."""
+        """Map a character offset to the line (or docx paragraph) and 1-based column.
+
+        In a block joined from several physical lines (PDF) the line, column and page are those of
+        the physical line the offset falls on.
+        """
         b = self.block_at(offset)
-        return Location(line=b.number, column=offset - b.start + 1, page=b.page)
+        line, start, page = b.number, b.start, b.page
+        for at, number, on_page in b.breaks:
+            if offset < b.start + at:
+                break
+            line, start, page = number, b.start + at, on_page
+        return Location(line=line, column=offset - start + 1, page=page)
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]

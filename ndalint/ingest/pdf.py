@@ -1,48 +1,75 @@
-"""PDF: the text layer, page by page (pypdf). No OCR: a scan without text is an error."""
+"""PDF: the text layer (pypdfium2), rebuilt into logical lines. No OCR: a scan without text is an error.
+
+PDFium was chosen by measuring the real agreements: right reading order, no mojibake, lines that
+are whole visual lines (pypdf splits them at every font run), character boxes to measure wraps
+with, about 8x faster than pypdf, and it still reads files with a broken cross-reference table.
+"""
 
 from __future__ import annotations
 
-import io
-import logging
+import threading
 
 from ndalint.errors import InputError
 from ndalint.ingest.document import Block, Document
+from ndalint.ingest.pdf_extract import PhysLine, read_lines
+from ndalint.ingest.pdf_lines import LogicalLine, join_wrapped, strip_running
+
+EXTRACTOR = "pypdfium2"
+_ENCRYPTED = "パスワードで保護（暗号化）された PDF です。保護を解除してから再実行してください"
+_NO_TEXT = "PDF にテキスト層がありません（スキャン画像の PDF です）。OCR でテキスト化してから再実行してください"
+# PDFium's load errors (fpdfview.h): a password is needed, or the security handler is unsupported.
+_ERR_PASSWORD = 4
+_ERR_SECURITY = 6
+# PDFium is not thread-safe; one document at a time (the web UI may read uploads in threads).
+_PDFIUM = threading.Lock()
 
 
 def read_pdf(data: bytes, path: str) -> Document:
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
-
-    if not data.lstrip().startswith(b"%PDF"):
+    # Like PDF readers, accept a header after a little junk (mail gateways, broken uploads prefix some).
+    if b"%PDF" not in data[:1024]:
         raise InputError("PDF として読めません（PDF のヘッダーがありません）")
-    # pypdf logs recoverable damage as warnings; the user gets our one-line message instead
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    with _PDFIUM:
+        pages = _physical_lines(data)
+    if not any(line.text.strip() for lines in pages for line in lines):
+        raise InputError(_NO_TEXT)
+    body, removed = strip_running(pages)
+    logical, joined = join_wrapped(body)
+    text, blocks = _assemble(logical)
+    meta = {"pages": len(pages), "extractor": EXTRACTOR, "joined_lines": joined, "removed_lines": removed}
+    return Document(path=path, format="pdf", text=text, blocks=blocks, meta=meta)
+
+
+def _physical_lines(data: bytes) -> list[list[PhysLine]]:
+    import pypdfium2 as pdfium
+
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except Exception:  # unsupported algorithm, broken encryption dictionary
-                opened = 0
-            if not opened:
-                raise InputError("パスワードで保護（暗号化）された PDF です。保護を解除してから再実行してください")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        # No password: owner-password-only files (print/copy restrictions) open, RC4 and AES alike.
+        pdf = pdfium.PdfDocument(data, password=None)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) in (_ERR_PASSWORD, _ERR_SECURITY):
+            raise InputError(_ENCRYPTED) from None
+        raise _damaged(exc) from None
+    try:
+        if len(pdf) == 0:  # PDFium "repairs" garbage into a document without pages
+            raise InputError("PDF として読めません（壊れているようです: ページがありません）")
+        return read_lines(pdf)
     except InputError:
         raise
-    except FileNotDecryptedError:
-        raise InputError("パスワードで保護（暗号化）された PDF です。保護を解除してから再実行してください") from None
-    except (PdfReadError, Exception) as exc:  # pypdf raises many types on damaged files
-        raise InputError(f"PDF として読めません（壊れているようです: {type(exc).__name__}）") from None
-    if not any(p.strip() for p in pages):
-        raise InputError("PDF にテキスト層がありません（スキャン画像の PDF です）。OCR でテキスト化してから再実行してください")
+    except Exception as exc:  # a page PDFium cannot parse
+        raise _damaged(exc) from None
+    finally:
+        pdf.close()
+
+
+def _damaged(exc: Exception) -> InputError:
+    return InputError(f"PDF として読めません（壊れているようです: {type(exc).__name__}）")
+
+
+def _assemble(lines: list[LogicalLine]) -> tuple[str, list[Block]]:
+    """Document text (one logical line per block, joined by one newline) and its blocks."""
     blocks: list[Block] = []
-    parts: list[str] = []
     pos = 0
-    number = 0
-    for page_no, page in enumerate(pages, start=1):
-        for line in page.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-            number += 1
-            blocks.append(Block(pos, pos + len(line), number, page=page_no))
-            parts.append(line)
-            pos += len(line) + 1
-    return Document(path=path, format="pdf", text="\n".join(parts), blocks=blocks, meta={"pages": len(pages)})
+    for line in lines:
+        blocks.append(Block(pos, pos + len(line.text), line.number, page=line.page, breaks=tuple(line.breaks)))
+        pos += len(line.text) + 1
+    return "\n".join(line.text for line in lines), blocks

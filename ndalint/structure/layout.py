@@ -22,7 +22,7 @@ ARTICLE_START = re.compile(
 )
 # A heading that names an article without its text: "1条（秘密情報の定義）" (METI Markdown/Word)
 ARTICLE_HEADING = re.compile(rf"^第?\s*(?P<num>{_NUM})\s*条\s*[（(](?P<title>[^）)\n]{{1,40}})[）)]\s*$")
-TITLE_ONLY = re.compile(r"^[（(](?P<title>[^）)\n]{1,30})[）)]\s*$")
+TITLE_ONLY = re.compile(r"^(?:\{[^{}\n]{0,10}\}|第\s*[〇○●◯＿_×△]+\s*条)?\s*[（(](?P<title>[^）)\n]{1,30})[）)]\s*$")
 PARAGRAPH_START = re.compile(r"^(?P<num>[0-9０-９]{1,2})(?:[\s\u3000]+|[.．](?![0-9０-９]))")
 ITEM_START = re.compile(
     r"^(?:"
@@ -33,6 +33,8 @@ ITEM_START = re.compile(
     r"|(?P<latin>[a-z])[.．)]"
     r")"
 )
+# 「1. 新人期間について」: a short numbered heading with no sentence end, its text on the next lines
+NUMBERED_SECTION = re.compile(r"^(?P<num>[0-9０-９]{1,2})[.．、]\s*(?P<title>[^。．\n]{1,30})$")
 PLEDGE_CLAUSE = re.compile(r"^(?P<num>[0-9０-９]{1,2})[.．、\s\u3000]\s*(?:[（(](?P<title>[^）)\n]{1,30})[）)])?")
 COMMENTARY_MARK = re.compile(r"^[＜<【〈［\[]\s*(ポイント|解説|コメント|注記?|補足|留意点|趣旨|解説文|Point)\s*[＞>】〉］\]]")
 CLOSING = r"本契約(の)?締結の証として|本契約の成立を証するため|以上を証するため|上記(の内容)?を(誓約|確認|承諾|同意)"
@@ -155,7 +157,13 @@ def build_layout(doc: Document) -> Layout:
     front: list[Block] = []
     pending_title: tuple[int | None, str] | None = None
     state = "front"
-    uses_kanji_articles = any(_is_article_start(content(doc, b)) for b in blocks)
+    # 第〇条 is a template's blank, not an article number: such a document is numbered by position
+    uses_kanji_articles = any((m := _is_article_start(content(doc, b))) and parse_number(m.group("num"))
+                              for b in blocks)
+    # Without 第N条, articles may still be marked: headings 「（目的）」 whose Word numbering was
+    # lost in a text export, or community rules headed 「1. アカウントについて」.
+    titled = not uses_kanji_articles and _titled_sections(doc, blocks)
+    numbered = not uses_kanji_articles and not titled and _numbered_sections(doc, blocks) >= 3
 
     def close_article(end: int) -> None:
         if articles and state == "article":
@@ -175,29 +183,33 @@ def build_layout(doc: Document) -> Layout:
         heading = ARTICLE_HEADING.match(text)
         # 「第1条（目的）」 names the article whose text follows on a 第1条 line (METI Markdown);
         # followed by plain text instead, the heading itself opens the article (## 第1条（目的）).
-        if heading and _next_starts_article(doc, blocks, idx, uses_kanji_articles):
+        if heading and _next_starts_article(doc, blocks, idx, uses_kanji_articles or titled):
             pending_title = (parse_number(heading.group("num")), heading.group("title"))
             continue
         title_only = TITLE_ONLY.match(text)
-        if title_only and state in ("front", "article") and _next_starts_article(doc, blocks, idx, uses_kanji_articles):
+        if title_only and state in ("front", "article") and _next_starts_article(doc, blocks, idx, uses_kanji_articles or titled):
             pending_title = (None, title_only.group("title"))
             continue
         m = _is_article_start(text) if uses_kanji_articles else None
+        if titled and title_only and state in ("front", "article"):
+            m = _ImplicitNumber(len(articles) + 1, title_only.group("title"))
         pm = None
-        if not uses_kanji_articles and state in ("front", "article") and (state == "article" or any(
+        if not uses_kanji_articles and not titled and state in ("front", "article") and (state == "article" or numbered or any(
                 PREAMBLE_CUES.search(content(doc, f)) for f in front)):
             pm = PLEDGE_CLAUSE.match(text)
             if pm and articles and parse_number(pm.group("num")) != articles[-1].number + 1:
                 pm = None
+            if pm and not pm.group("title") and _numbered_heading(doc, blocks, idx):
+                m = _ImplicitNumber(parse_number(pm.group("num")) or 0, NUMBERED_SECTION.match(text).group("title"))
         if (m or pm) and state in ("front", "article", "signature") and not (state == "signature" and pm):
             close_article(last_end)
-            number = parse_number((m or pm).group("num")) or 0
+            number = (m.number if isinstance(m, _ImplicitNumber) else parse_number((m or pm).group("num"))) or 0
             title = (m or pm).group("title")
             if pending_title and pending_title[0] in (None, number) and not title:
                 title = pending_title[1]
             if not title and articles and articles[-1].number == number:
                 title = articles[-1].title  # an alternative version of the same article (【オプション2】)
-            sub = parse_number(m.group("sub")) if m and m.group("sub") else None
+            sub = parse_number(m.group("sub")) if isinstance(m, re.Match) and m.group("sub") else None
             art = Article(number=number, title=title, start=offset, end=b.end, sub=sub)
             art.paragraphs.append(Paragraph(number=1, start=offset, end=b.end))
             articles.append(art)
@@ -238,6 +250,46 @@ def build_layout(doc: Document) -> Layout:
         title = next((content(doc, b) for b in doc.blocks if b.kind == "heading" and b.level == 1), None)
     body = _body_spans(doc, blocks, preamble)
     return Layout(title, preamble, articles, appendices, signature, body)
+
+
+class _ImplicitNumber:
+    """An article opened by a heading that carries no number: numbered by its position."""
+
+    def __init__(self, number: int, title: str) -> None:
+        self.number, self.title = number, title
+
+    def group(self, name: str) -> str | None:
+        return self.title if name == "title" else None
+
+
+def _titled_sections(doc: Document, blocks: list[Block]) -> bool:
+    """Three or more standalone 「（見出し）」 lines, each followed by text: unnumbered articles."""
+    texts = [t for t in (content(doc, b) for b in blocks) if t]
+    hits = sum(1 for a, b in zip(texts, texts[1:]) if TITLE_ONLY.match(a) and not TITLE_ONLY.match(b))
+    return hits >= 3
+
+
+def _numbered_sections(doc: Document, blocks: list[Block]) -> int:
+    """How many short headings numbered 1, 2, 3 … in order, each followed by its own text
+    (community rules and terms without 条). A pledge's numbered one-line clauses do not count."""
+    expected = 1
+    for idx, b in enumerate(blocks):
+        m = NUMBERED_SECTION.match(content(doc, b))
+        if m and parse_number(m.group("num")) == expected and _numbered_heading(doc, blocks, idx):
+            expected += 1
+    return expected - 1
+
+
+def _numbered_heading(doc: Document, blocks: list[Block], idx: int) -> bool:
+    """「1. アカウントについて」 is a heading when its text follows, not another numbered line."""
+    if not NUMBERED_SECTION.match(content(doc, blocks[idx])):
+        return False
+    for b in blocks[idx + 1 :]:
+        text = content(doc, b)
+        if text:
+            return not (PLEDGE_CLAUSE.match(text) or ITEM_START.match(text) or TITLE_ONLY.match(text)
+                        or SIGNATURE_START.match(text))
+    return False
 
 
 def _next_starts_article(doc: Document, blocks: list[Block], idx: int, kanji_articles: bool) -> bool:

@@ -7,11 +7,12 @@ import re
 
 from ndalint.structure.model import Contract
 
-# Words that Japanese agreements, pledges and terms are written in; a diary or a letter has at
-# most one of them by chance, which is why two distinct ones are asked for.
+# Words that Japanese agreements, pledges, terms and community rules are written in; a diary or
+# a letter has at most one of them by chance, which is why two distinct ones are asked for. The
+# list leans wide on purpose: calling real terms "not a contract" would silence every rule.
 CONTRACT_WORDS = re.compile(
-    r"(契約|誓約|規約|約款|同意書|覚書|守秘|秘密保持|機密保持|秘密情報|機密情報|損害賠償|違約金|遵守|当事者|"
-    r"甲[はおと及並]|乙[はおと及並]|委託|準拠法|合意管轄|有効期間|禁止事項|誓います)"
+    r"(契約|誓約|規約|約款|同意|承諾|覚書|守秘|秘密|機密|損害賠償|違約金|遵守|当事者|第三者|禁止|違反|義務|"
+    r"甲[はおと及並]|乙[はおと及並]|委託|準拠法|合意管轄|有効期間|ルール|利用規約|誓います)"
 )
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 NOT_A_CONTRACT = "契約書として読み取れませんでした"
