@@ -181,8 +181,7 @@ def test_locate_without_breaks_is_unchanged():
 
 
 def _pypdf_encrypted(tmp_path, algorithm: str, user: str = "") -> bytes:
-    pypdf = pytest.importorskip("pypdf")
-    pytest.importorskip("cryptography")
+    import pypdf  # a dev dependency, with cryptography for AES: never skipped
     plain = make_pdf(tmp_path / "plain.pdf", [["第1条（目的）本契約は検討を目的とする。"]])
     writer = pypdf.PdfWriter(clone_from=str(plain))
     writer.encrypt(user_password=user, owner_password="owner-secret", algorithm=algorithm)

@@ -1,25 +1,27 @@
-"""Word (.docx): body paragraphs and table cells in reading order, numbering labels rebuilt.
+"""Word (.docx): the text as Word displays it, in reading order, numbering labels rebuilt.
 
-python-docx reads the package; we walk the body XML ourselves because python-docx lists
-paragraphs and tables separately, and their interleaving is the reading order.
+python-docx opens the package; the body XML is walked with lxml (``docx_text``) because
+python-docx lists paragraphs and tables separately (their interleaving is the reading order)
+and its ``Paragraph.text`` misses runs inside tracked changes, content controls and fields.
+
+Layout of ``Document.text``: body paragraphs (a text box's paragraphs right after the paragraph
+that anchors it), then footnotes and endnotes as an appendix from ``meta["notes_start"]``.
+Headers, footers and comments are never part of the text.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
-
 from ndalint.errors import InputError
-from ndalint.ingest.document import Block, Document
+from ndalint.ingest.docx_parts import NOTE_KINDS, HeadingLevels, comment_count, notes, revision_counts
+from ndalint.ingest.docx_text import PPR, VIEWS, StoryReader, mark_removed, properties, walk
+from ndalint.ingest.document import Block, BlockKind, Document
 from ndalint.ingest.numbering import NumberingState
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
-_HEADING_STYLE = re.compile(r"^(?:heading|見出し)\s*(\d)$", re.IGNORECASE)
 
 
 def _open(data: bytes):
@@ -37,59 +39,102 @@ def _open(data: bytes):
         raise InputError(f"docx として読めません（壊れた Word 文書です: {type(exc).__name__}）") from None
 
 
-def _is_toc(sdt) -> bool:
-    gallery = sdt.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
-    return gallery is not None and "Contents" in (gallery.get(qn("w:val")) or "")
+class _Builder:
+    """Accumulates blocks and their text; blocks are separated by one newline."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.blocks: list[Block] = []
+        self.pos = 0
+
+    def add(self, text: str, kind: BlockKind = "line", level: int = 0, label: str | None = None) -> None:
+        text = text.replace("\r", "").replace("\n", " ")  # a w:t may hold a raw newline; blocks own "\n"
+        self.blocks.append(Block(self.pos, self.pos + len(text), len(self.blocks) + 1,
+                                 kind=kind, level=level, label=label))
+        self.parts.append(text)
+        self.pos += len(text) + 1
 
 
-def _walk(container):
-    """Yield (paragraph element, in_table) in reading order."""
-    for child in container.iterchildren():
-        if child.tag == qn("w:p"):
-            yield child, False
-        elif child.tag == qn("w:tbl"):
-            for p in child.iter(qn("w:p")):
-                yield p, True
-        elif child.tag == qn("w:sdt") and not _is_toc(child):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _walk(content)
+class _Reader:
+    """One document in one view: walks stories and emits their paragraphs as blocks."""
+
+    def __init__(self, doc, view: str) -> None:
+        self.view = view
+        self.numbering = NumberingState.from_document(doc)
+        self.headings = HeadingLevels(_styles(doc))
+        self.out = _Builder()
+
+    def story(self, container, reader: StoryReader, numbered: bool = True, prefix: str = "") -> None:
+        """Emit the paragraphs of ``container``; a paragraph whose mark is absent in this view joins the next."""
+        pending: list[str] = []
+        pending_boxes: list[object] = []
+        for p, in_table in walk(container, self.view):
+            text, boxes, toc_copy = reader.paragraph(p)
+            ppr = p.find(PPR)
+            if mark_removed(p, ppr, self.view):
+                pending.append(text)
+                pending_boxes.extend(boxes)
+                continue  # nor does it advance numbering: Word shows no such paragraph
+            if pending:
+                text, boxes = "".join(pending) + text, pending_boxes + boxes
+                pending, pending_boxes = [], []
+            elif toc_copy:
+                continue  # a paragraph of a table-of-contents field: a copy of the headings
+            # the joined paragraph keeps the properties of the mark that survives: this one
+            self._paragraph(properties(ppr, self.view), text, in_table, numbered, prefix)
+            for box in boxes:  # a text box reads as its own paragraphs right after its anchor
+                self.story(box, StoryReader(self.view), numbered)
+
+    def _paragraph(self, ppr, text: str, in_table: bool, numbered: bool, prefix: str) -> None:
+        numbers = self.numbering.number(ppr) if numbered else None
+        label = numbers[0] if numbers else None
+        if numbers:
+            text = f"{label}{numbers[1]}{text}"
+        if prefix:
+            text = prefix + text.lstrip()
+        level = self.headings.of(ppr) if numbered else 0
+        kind: BlockKind = "line" if prefix else "heading" if level else "table" if in_table else "list" if label else "line"
+        self.out.add(text, kind=kind, level=level, label=label)
+
+    def appendix(self, doc, body) -> list[object]:
+        """Footnotes, then endnotes, each paragraph a block prefixed with its mark (注1). Returns the notes."""
+        read: list[object] = []
+        for ref_tag, note_tag, reltype, mark in NOTE_KINDS:
+            for n, note in enumerate(notes(doc, body, reltype, note_tag, ref_tag), start=1):
+                self.story(note, StoryReader(self.view), numbered=False, prefix=f"{mark}{n}\u3000")
+                read.append(note)
+        return read
 
 
-def _heading_level(paragraph: Paragraph, names: dict[str | None, str]) -> int:
-    # python-docx resolves paragraph.style by scanning every style: look each id up once per file
-    style_id = paragraph._p.style
-    if style_id not in names:
-        try:
-            names[style_id] = paragraph.style.name if paragraph.style is not None else ""
-        except (KeyError, AttributeError):
-            names[style_id] = ""
-    name = names[style_id]
-    if name in ("Title", "表題"):
-        return 1
-    m = _HEADING_STYLE.match(name or "")
-    return int(m.group(1)) if m else 0
+def _styles(doc):
+    try:
+        return doc.styles.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return None
 
 
-def read_docx(data: bytes, path: str) -> Document:
+def read_docx(data: bytes, path: str, view: str = "accepted") -> Document:
+    """Read a .docx as Word shows it: ``view`` "accepted" (all tracked changes accepted, Word's
+    "no markup") or "original" (tracked changes rejected). Raises InputError, or ValueError for
+    an unknown view."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown docx view {view!r}; expected one of {VIEWS}")
     doc = _open(data)
-    numbering = NumberingState.from_document(doc)
-    parts: list[str] = []
-    blocks: list[Block] = []
-    pos = 0
-    style_names: dict[str | None, str] = {}
-    for number, (p_el, in_table) in enumerate(_walk(doc.element.body), start=1):
-        paragraph = Paragraph(p_el, doc)
-        text = paragraph.text.replace("\r", "").replace("\n", " ")
-        label = numbering.label(p_el)
-        if label:
-            text = f"{label}\u3000{text}"
-        level = _heading_level(paragraph, style_names)
-        kind = "heading" if level else "table" if in_table else "list" if label else "line"
-        blocks.append(Block(pos, pos + len(text), number, kind=kind, level=level, label=label))
-        parts.append(text)
-        pos += len(text) + 1
-    full = "\n".join(parts)
-    if not full.strip():
+    body = doc.element.body
+    reader = _Reader(doc, view)
+    reader.story(body, StoryReader(view))
+    if not "".join(reader.out.parts).strip():
         raise InputError("Word 文書に本文がありません")
-    return Document(path=path, format="docx", text=full, blocks=blocks)
+    body_end = reader.out.pos
+    appended = reader.appendix(doc, body)
+    text = "\n".join(reader.out.parts)
+    insertions, deletions = revision_counts(body, *appended)
+    meta: dict[str, object] = {
+        "view": view,
+        "insertions": insertions,  # tracked-change counts are of the file, whichever view is read
+        "deletions": deletions,
+        "comments": comment_count(doc, body),
+        "footnotes": len(appended),  # footnotes and endnotes, appended after the body
+        "notes_start": body_end if appended else len(text),  # text[notes_start:] is the appendix
+    }
+    return Document(path=path, format="docx", text=text, blocks=reader.out.blocks, meta=meta)
