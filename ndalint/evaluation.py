@@ -126,7 +126,7 @@ def evaluate(directory: Path, labels: Labels, lint: Callable[[str], DocumentRepo
         rep = reports[name]
         got = flagged_categories(rep) if not rep.error else set()
         docs.append(DocResult(document=name, risk=label.risk, score=rep.score.value if rep.score else None,
-                              band=rep.score.band if rep.score else None, flagged=sorted(got), error=rep.error))
+                              band=rep.score.band if rep.score else None, flagged=sorted(got), error=rep.error or rep.notice))
         for cat in CATEGORY_NAMES:
             expected = "flag" if cat in label.flag else "clean" if cat in label.clean else None
             if expected is None:
@@ -152,6 +152,8 @@ def evaluate(directory: Path, labels: Labels, lint: Callable[[str], DocumentRepo
 def _why(rep: DocumentReport, category: str, key: str) -> str:
     if rep.error:
         return f"unreadable: {rep.error}"
+    if rep.notice:
+        return f"not recognised as a contract: {rep.notice}"
     mine = [f for f in rep.findings if f.category == category]
     if key == "fp":
         strong = [f for f in mine if SEVERITIES.index(f.severity) >= FLAGGED_AT]

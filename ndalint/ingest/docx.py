@@ -93,7 +93,9 @@ class _Reader:
         if prefix:
             text = prefix + text.lstrip()
         level = self.headings.of(ppr) if numbered else 0
-        kind: BlockKind = "line" if prefix else "heading" if level else "table" if in_table else "list" if label else "line"
+        kind: BlockKind = "heading" if level else "table" if in_table else "list" if label else "line"
+        if prefix:
+            kind = "line"  # a note: the structure stage finds the appendix from meta["notes_start"]
         self.out.add(text, kind=kind, level=level, label=label)
 
     def appendix(self, doc, body) -> list[object]:
