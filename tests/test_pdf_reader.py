@@ -286,3 +286,32 @@ def test_real_pdf_pages_and_lines_map_back():
     tail = doc.text.index("る。", i)
     assert doc.locate(tail).page == 3
     assert doc.locate(tail).line > doc.locate(i).line
+
+
+def _as_word_processor_pdf(text: str, width: int = 30, per_page: int = 38) -> bytes:
+    """Lay a plain-text agreement out as a word processor exports it: every paragraph wrapped at
+    ``width`` characters (inside words), full lines justified to the margin, pages of ``per_page``."""
+    physical: list[tuple[str, bool]] = []
+    for paragraph in text.split("\n"):
+        chunks = [paragraph[i:i + width] for i in range(0, len(paragraph), width)] or [""]
+        physical += [(chunk, i < len(chunks) - 1) for i, chunk in enumerate(chunks)]
+    pages = [physical[i:i + per_page] for i in range(0, len(physical), per_page)]
+    return _build(pages, footers=True)
+
+
+@pytest.mark.parametrize("name", ["monitor-agreement-harsh.txt", "employee-pledge.txt"])
+def test_pdf_export_of_an_agreement_reads_like_its_text(tmp_path, name):
+    """The same agreement as .txt and as a wrapped, paginated PDF gets the same parties, articles,
+    findings and score: wraps inside words must not hide a party definition or a phrase."""
+    from conftest import CORPUS, check_json
+
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    pdf = tmp_path / (name + ".pdf")
+    pdf.write_bytes(_as_word_processor_pdf(text))
+    _, data, _ = check_json(CORPUS / name, pdf, extra=("--exit-zero",))
+    as_text, as_pdf = data["documents"]
+    assert as_pdf["source"]["joined_lines"] > 20 and as_pdf["source"]["removed_lines"] > 0
+    assert [(p["label"], p["kind"]) for p in as_pdf["parties"]] == [(p["label"], p["kind"]) for p in as_text["parties"]]
+    assert [a["number"] for a in as_pdf["articles"]] == [a["number"] for a in as_text["articles"]]
+    assert sorted(f["rule_id"] for f in as_pdf["findings"]) == sorted(f["rule_id"] for f in as_text["findings"])
+    assert as_pdf["score"]["value"] == as_text["score"]["value"]

@@ -215,3 +215,10 @@ def test_article_heading_followed_by_numbered_paragraphs_is_one_article():
                    "第3条　(秘密保持)\n受領者は秘密情報を開示しない。\n")
     assert [(a.number, a.title) for a in c.articles] == [(1, "目的"), (2, "秘密情報の定義"), (3, "秘密保持")]
     assert [p.number for p in c.articles[1].paragraphs] == [1, 2]
+
+
+@pytest.mark.parametrize("reference", ["第5条まで", "第3条から", "第4条の規定", "第2条に", "第6条及び"])
+def test_a_line_that_begins_with_an_article_reference_is_not_an_article(reference):
+    c = parse_text(f"契約書\n甲と乙は、次のとおり契約を締結する。\n第1条（目的）\n本契約の目的を定める。\n第2条（存続）\n"
+                   f"第1条から\n{reference}の規定は、本契約の終了後も存続する。\n第3条（管轄）\n東京地方裁判所とする。\n")
+    assert [a.number for a in c.articles] == [1, 2, 3]

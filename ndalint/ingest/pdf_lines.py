@@ -31,7 +31,8 @@ _SPACE_AFTER_DIGIT = re.compile(rf"(?P<num>(?:^|(?<=[{_CJK}]))[{_DIGIT}][{_DIGIT
 _KANJI_NUM = "一二三四五六七八九十百〇"
 _NEW_UNIT = re.compile(
     r"^[\s\u3000]*(?:"
-    rf"第\s*[{_DIGIT}{_KANJI_NUM}]+\s*[条章節項]"  # 第N条, 第N章
+    # 第N条, 第N章; not a reference running on from the line before (第5条まで, 第3条の規定)
+    rf"第\s*[{_DIGIT}{_KANJI_NUM}]+\s*[条章節項](?![ぁ-ゖ及並又若、。・，,])"
     rf"|[{_DIGIT}]{{1,3}}\s*[.．、](?![{_DIGIT}])"  # 1. １．
     rf"|[{_DIGIT}]{{1,3}}[ \u3000]+(?![{_UNIT}]|か月|ヶ月|カ月)"  # "2　前項" but not "5 年間"
     rf"|[(（]\s*(?:[{_DIGIT}]{{1,3}}|[{_KANJI_NUM}]{{1,3}}|[a-zａ-ｚA-Zア-ン])\s*[)）]"  # (1) （ア）

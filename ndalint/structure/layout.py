@@ -18,7 +18,7 @@ from ndalint.structure.numerals import KANJI_NUMBER, label_number, parse_number
 _NUM = rf"[0-9０-９]+|[{KANJI_NUMBER}]+"
 ARTICLE_START = re.compile(
     rf"^第\s*(?P<num>{_NUM})\s*条(?:\s*の\s*(?P<sub>{_NUM}))?"
-    r"(?:\s*[（(](?P<title>[^）)\n]{1,40})[）)])?(?=[\s\u3000【［\[]|$|[^のにでを及並又若、。ないがはもと])"
+    r"(?:\s*[（(](?P<title>[^）)\n]{1,40})[）)])?(?=[\s\u3000【［\[]|$|[^ぁ-ゖ及並又若、。・，,])"
 )
 # A heading that names an article without its text: "1条（秘密情報の定義）" (METI Markdown/Word)
 ARTICLE_HEADING = re.compile(rf"^第?\s*(?P<num>{_NUM})\s*条\s*[（(](?P<title>[^）)\n]{{1,40}})[）)]\s*$")
