@@ -416,3 +416,25 @@ def test_cli_lints_the_accepted_view_and_says_so(tmp_path):
     assert "一切の情報" in excerpts(orig) and "一切の情報" not in excerpts(acc)
     text = run_cli("check", "--exit-zero", str(path)).stdout
     assert "変更履歴をすべて反映した版（挿入 1・削除 1）" in text
+
+
+def test_cli_finds_articles_numbered_only_by_word(tmp_path):
+    """第N条 exists only in numbering.xml, with the heading a paragraph of its own and the clause
+    paragraphs numbered by a second list: the report still lists 第1条〜第3条 with their headings."""
+    from conftest import check_json
+
+    heading = numpr(900)
+    path = make(
+        tmp_path,
+        p(r("秘密保持契約書")),
+        p(r("株式会社アルファ（以下「甲」という。）と株式会社ベータ（以下「乙」という。）は、次のとおり契約を締結する。")),
+        p(r("（目的）"), heading), p(r("本契約は、取引の検討を目的とする。")),
+        p(r("（秘密保持）"), heading), p(r("乙は、秘密情報を第三者に開示してはならない。"), numpr(901)),
+        p(r("前項の規定は、公知の情報には適用しない。"), numpr(901)),
+        p(r("（有効期間）"), heading), p(r("本契約の有効期間は1年とする。")),
+        abstract={900: ARTICLE, 901: lvl(0, "%1.", "decimalFullWidth")},
+        nums={900: '<w:abstractNumId w:val="900"/>', 901: '<w:abstractNumId w:val="901"/>'},
+    )
+    _, data, _ = check_json(path, extra=("--exit-zero",))
+    doc = data["documents"][0]
+    assert [(a["number"], a["title"]) for a in doc["articles"]] == [(1, "目的"), (2, "秘密保持"), (3, "有効期間")]
