@@ -6,6 +6,7 @@ and text pasted into files with any name; the suffix only tells Markdown from pl
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import sys
@@ -16,16 +17,30 @@ from pathlib import Path
 
 from ndalint.errors import InputError
 from ndalint.ingest.document import Block, Document, Location
-from ndalint.ingest.docx import read_docx
 from ndalint.ingest.markdown import read_markdown
-from ndalint.ingest.odt import read_odt
-from ndalint.ingest.pdf import read_pdf
-from ndalint.ingest.rtf import read_rtf
 from ndalint.ingest.text import read_text
 
 __all__ = ["DOCX_VIEWS", "Block", "Document", "Location", "READERS", "discover", "load", "load_bytes"]
 
 Reader = Callable[[bytes, str], Document]
+
+
+def _lazy(module: str) -> Reader:
+    """A reader imported on first use: the binary formats pull in python-docx, PDFium, odfpy or
+    striprtf, which a pre-commit run on a Markdown contract should not pay for."""
+    name = "read_" + module.rsplit(".", 1)[-1]
+
+    def read(data: bytes, path: str, **options: str) -> Document:
+        return getattr(importlib.import_module(module), name)(data, path, **options)
+
+    read.__name__ = name
+    return read
+
+
+read_docx = _lazy("ndalint.ingest.docx")
+read_pdf = _lazy("ndalint.ingest.pdf")
+read_odt = _lazy("ndalint.ingest.odt")
+read_rtf = _lazy("ndalint.ingest.rtf")
 
 READERS: dict[str, Reader] = {
     ".txt": read_text,
