@@ -277,6 +277,17 @@ def test_footnote_is_appended_after_the_body(tmp_path):
     assert doc.block_at(doc.meta["notes_start"]).kind == "line"
 
 
+def test_footnote_is_an_appendix_not_the_tail_of_the_last_article(tmp_path):
+    from ndalint import structure
+
+    path = make(tmp_path, p(r("第1条（目的）")), p(r("秘密情報を開示する。") + '<w:r><w:footnoteReference w:id="1"/></w:r>'),
+                p(r("第2条（期間）")), p(r("本契約の有効期間は1年とする。")), setup=_add_footnotes)
+    contract = structure.parse(ingest.load(str(path)))
+    last = contract.articles[-1]
+    assert contract.text[last.start:last.end] == "第2条（期間）\n本契約の有効期間は1年とする。"
+    assert [(s.title, contract.text[s.start:s.end]) for s in contract.appendices] == [("脚注", "注1　個人情報を含む。")]
+
+
 def test_comments_are_skipped_and_counted(tmp_path):
     def comment(doc):
         para = doc.paragraphs[0]

@@ -115,10 +115,35 @@ def test_every_format_reports_an_unrecognised_document(tmp_path, fmt):
     assert "契約書として読み取れませんでした" in result.stdout
 
 
-def test_short_real_pledge_is_still_recognised(tmp_path):
-    path = tmp_path / "pledge.txt"
-    path.write_text("誓約書\n私は、貴社の秘密を守ることを誓約します。\n", encoding="utf-8")
+SHORT_AGREEMENTS = [
+    "誓約書\n私は、貴社の秘密を守ることを誓約します。\n",
+    "撮影に関する同意書\n当日撮影した写真を主催者が広報に使うことに同意します。\n氏名：＿＿＿＿\n",
+    "ご参加にあたってのお約束\n1. ほかの参加者の意見を尊重します\n2. 会場では飲食をしません\n",
+    "アイデアソン参加条件\n・提出物の権利は主催者に帰属します。\n・応募した時点で本条件を承諾したものとします。\n",
+    "念書\n私は、お借りした資料を月末までにお返しします。\n汚損した場合は弁償します。\n",
+    "読書会の参加者へ\n・配布資料の無断転載はご遠慮ください\n・他の人の発言を外で話すときは本人の了承を得てください\n",
+]
+NOT_AGREEMENTS = [
+    "営業会議 議事録\n1. 先月の実績について\n受注は計画どおりだった。\n2. 展示会について\n出展の準備を始める。\n"
+    "3. 次回について\n来週の火曜日に開く。\n",
+    "肉じゃが\n（材料）\nじゃがいも、玉ねぎ、牛肉。\n（作り方）\n材料を切って煮る。\n（コツ）\n弱火でじっくり煮る。\n",
+    "私は、週末にやることを書いた。\n1. 洗濯をする\n2. 図書館に行く\n3. 手紙を書く\n",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_AGREEMENTS)
+def test_short_real_agreements_are_recognised(tmp_path, text):
+    path = tmp_path / "short.txt"
+    path.write_text(text, encoding="utf-8")
     assert _lint(path)["status"] == "ok"
+
+
+@pytest.mark.parametrize("text", NOT_AGREEMENTS)
+def test_documents_with_headings_but_no_contract_are_not_scored(tmp_path, text):
+    path = tmp_path / "note.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = _lint(path)
+    assert doc["status"] == "unrecognized" and doc["score"] is None
 
 
 def test_markdown_preamble_outside_the_fences_keeps_its_parties(tmp_path):
@@ -141,3 +166,10 @@ def test_template_blanks_are_not_names(tmp_path, blank):
     parties = {p["label"]: p for p in _lint(path)["parties"]}
     assert parties["甲"]["name"] == "株式会社アルファ"
     assert parties["乙"]["name"] is None
+
+
+def test_text_that_mentions_a_pdf_header_is_still_text(tmp_path):
+    path = tmp_path / "memo.txt"
+    path.write_text("備考：PDF ファイルは %PDF-1.7 のような行で始まる。\n" + "\n".join(HARSH) + "\n", encoding="utf-8")
+    doc = _lint(path)
+    assert doc["format"] == "txt" and [a["number"] for a in doc["articles"]] == [1, 2]

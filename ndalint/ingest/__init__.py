@@ -1,22 +1,17 @@
-"""Source file -> Document. One reader per format, chosen from the content first, then the suffix.
-
-Content wins because real archives hold PDFs saved as .txt, Word files renamed .doc(x) by hand
-and text pasted into files with any name; the suffix only tells Markdown from plain text.
-"""
+"""Source file -> Document. One reader per format, chosen by what the bytes are (``formats.sniff``)."""
 
 from __future__ import annotations
 
 import importlib
-import io
 import os
 import sys
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
 from ndalint.errors import InputError
 from ndalint.ingest.document import Block, Document, Location
+from ndalint.ingest.formats import DOCX_VIEWS, sniff
 from ndalint.ingest.markdown import read_markdown
 from ndalint.ingest.text import read_text
 
@@ -52,8 +47,6 @@ READERS: dict[str, Reader] = {
     ".rtf": read_rtf,
     ".odt": read_odt,
 }
-#: Word's two text views: with tracked changes accepted (what the draft will say) or rejected.
-DOCX_VIEWS = ("accepted", "original")
 #: Suffixes a directory walk picks up (the design's list plus the other word-processor formats).
 WALKED = (".txt", ".md", ".docx", ".pdf", ".rtf", ".odt")
 #: Repository documents that sit beside contracts and are not contracts (named files still lint).
@@ -63,50 +56,12 @@ MAX_CHARS = 2_000_000
 STDIN = "-"
 
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ODT_MIME = b"application/vnd.oasis.opendocument.text"
-
-
-def _sniff_zip(data: bytes) -> Reader:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            mimetype = zf.read("mimetype").strip() if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
-        return read_docx  # the Word reader words the "broken package" message
-    if "word/document.xml" in names:
-        return read_docx
-    if mimetype == _ODT_MIME:
-        return read_odt
-    if mimetype.startswith(b"application/vnd.oasis.opendocument") or any(n.startswith(("xl/", "ppt/")) for n in names):
-        raise InputError("文書ファイルではありません（表計算・プレゼンテーション等）。契約書を .docx・.pdf・.txt で指定してください")
-    raise InputError("ZIP ファイルです。契約書の文書ファイル（.docx・.odt など）ではありません")
-
-
-def _sniff(data: bytes, suffix: str) -> Reader:
-    """The reader for these bytes, judged by their content; the suffix only separates md from txt."""
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
-        return read_pdf
-    if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
-        return _sniff_zip(data)
-    if data.startswith(_OLE_MAGIC):
-        return read_docx  # old .doc or an encrypted .docx: the Word reader says which
-    if head.startswith(b"{\\rtf"):
-        return read_rtf
-    reader = READERS.get(suffix)
-    # A .docx/.pdf/.odt/.rtf whose bytes are not that format is damaged or misnamed: its own
-    # reader says so, rather than linting whatever the bytes decode to.
-    return reader or read_text
-
-
 def load_bytes(data: bytes, path: str, suffix: str | None = None, *, docx_view: str = "accepted") -> Document:
     """Read one document from memory (stdin, web uploads). Raises InputError."""
     if len(data) > MAX_BYTES:
         raise InputError(f"ファイルが大きすぎます（{len(data) // 1_048_576} MiB、上限 {MAX_BYTES // 1_048_576} MiB）")
-    reader = _sniff(data, (suffix or "").lower())
-    if reader is read_docx:
-        reader = partial(read_docx, view=docx_view)
+    fmt = sniff(data, suffix or "")
+    reader = partial(read_docx, view=docx_view) if fmt == "docx" else READERS["." + fmt]
     doc = reader(data, path)
     if len(doc.text) > MAX_CHARS:
         raise InputError(f"本文が長すぎます（{len(doc.text):,} 文字、上限 {MAX_CHARS:,} 文字）")

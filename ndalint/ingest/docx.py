@@ -16,18 +16,18 @@ import zipfile
 
 from ndalint.errors import InputError
 from ndalint.ingest.docx_parts import NOTE_KINDS, HeadingLevels, comment_count, notes, revision_counts
-from ndalint.ingest.docx_text import PPR, VIEWS, StoryReader, mark_removed, properties, walk
+from ndalint.ingest.docx_text import PPR, StoryReader, mark_removed, properties, walk
 from ndalint.ingest.document import Block, BlockKind, Document
+from ndalint.ingest.formats import DOCX_VIEWS, OLE_MAGIC
 from ndalint.ingest.numbering import NumberingState
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
 def _open(data: bytes):
     import docx  # python-docx; imported here so that txt/md runs never pay for it
 
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         if _ENCRYPTION_STREAM in data:
             raise InputError("パスワードで保護（暗号化）された Word 文書です。保護を解除してから再実行してください")
         raise InputError("旧形式の Word 文書（.doc）には対応していません。.docx で保存し直してください")
@@ -119,8 +119,8 @@ def read_docx(data: bytes, path: str, view: str = "accepted") -> Document:
     """Read a .docx as Word shows it: ``view`` "accepted" (all tracked changes accepted, Word's
     "no markup") or "original" (tracked changes rejected). Raises InputError, or ValueError for
     an unknown view."""
-    if view not in VIEWS:
-        raise ValueError(f"unknown docx view {view!r}; expected one of {VIEWS}")
+    if view not in DOCX_VIEWS:
+        raise ValueError(f"unknown docx view {view!r}; expected one of {DOCX_VIEWS}")
     doc = _open(data)
     body = doc.element.body
     reader = _Reader(doc, view)

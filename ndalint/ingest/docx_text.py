@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 from docx.oxml.ns import qn
 
-VIEWS = ("accepted", "original")
 
 P, TBL, TR, TC, SDT, SDT_CONTENT, CUSTOM_XML = (qn(t) for t in (
     "w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent", "w:customXml"))

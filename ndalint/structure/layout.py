@@ -13,44 +13,23 @@ from dataclasses import dataclass
 
 from ndalint.ingest.document import Block, Document
 from ndalint.structure.model import Article, Item, Paragraph, Section
-from ndalint.structure.numerals import KANJI_NUMBER, label_number, parse_number
+from ndalint.structure.headings import next_starts_article, opening, scheme_of
+from ndalint.structure.lines import (
+    APPENDIX_START,
+    ARTICLE_HEADING,
+    ARTICLE_START,
+    CLOSING,
+    COMMENTARY_MARK,
+    ITEM_START,
+    PARAGRAPH_START,
+    PREAMBLE_CUES,
+    SIGNATURE_START,
+    TITLE_AT_END,
+    TITLE_ONLY,
+    TITLE_WORDS,
+)
+from ndalint.structure.numerals import label_number, parse_number
 
-_NUM = rf"[0-9０-９]+|[{KANJI_NUMBER}]+"
-ARTICLE_START = re.compile(
-    rf"^第\s*(?P<num>{_NUM})\s*条(?:\s*の\s*(?P<sub>{_NUM}))?"
-    r"(?:\s*[（(](?P<title>[^）)\n]{1,40})[）)])?(?=[\s\u3000【［\[]|$|[^ぁ-ゖ及並又若、。・，,])"
-)
-# A heading that names an article without its text: "1条（秘密情報の定義）" (METI Markdown/Word)
-ARTICLE_HEADING = re.compile(rf"^第?\s*(?P<num>{_NUM})\s*条\s*[（(](?P<title>[^）)\n]{{1,40}})[）)]\s*$")
-TITLE_ONLY = re.compile(r"^(?:\{[^{}\n]{0,10}\}|第\s*[〇○●◯＿_×△]+\s*条)?\s*[（(](?P<title>[^）)\n]{1,30})[）)]\s*$")
-PARAGRAPH_START = re.compile(r"^(?P<num>[0-9０-９]{1,2})(?:[\s\u3000]+|[.．](?![0-9０-９]))")
-ITEM_START = re.compile(
-    r"^(?:"
-    r"[(（]\s*(?P<paren>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}|[a-zａ-ｚ]|[ア-ン])\s*[)）]"
-    r"|(?P<circled>[①-⑳])"
-    r"|(?P<kanji>[一二三四五六七八九十]{1,3})[\s\u3000、．.]"
-    r"|(?P<kana>[ア-ン])[\s\u3000.．、]"
-    r"|(?P<latin>[a-z])[.．)]"
-    r")"
-)
-# 「1. 新人期間について」: a short numbered heading with no sentence end, its text on the next lines
-NUMBERED_SECTION = re.compile(r"^(?P<num>[0-9０-９]{1,2})[.．、]\s*(?P<title>[^。．\n]{1,30})$")
-PLEDGE_CLAUSE = re.compile(r"^(?P<num>[0-9０-９]{1,2})[.．、\s\u3000]\s*(?:[（(](?P<title>[^）)\n]{1,30})[）)])?")
-COMMENTARY_MARK = re.compile(r"^[＜<【〈［\[]\s*(ポイント|解説|コメント|注記?|補足|留意点|趣旨|解説文|Point)\s*[＞>】〉］\]]")
-CLOSING = r"本契約(の)?締結の証として|本契約の成立を証するため|以上を証するため|上記(の内容)?を(誓約|確認|承諾|同意)"
-SIGNATURE_START = re.compile(
-    rf"^({CLOSING}|"
-    r"以上$|以\s*上$|(令和|平成|西暦)\s*[0-9０-９元〇一二三四五六七八九十●○〇]*\s*年|"
-    r"(住\s*所|氏\s*名|署\s*名|所在地|代表者|記名押印)\s*[:：　 ]|"
-    r"[（(]?(甲|乙)[）)]?\s*[:：]|20[0-9０-９]{2}\s*年)"
-)
-APPENDIX_START = re.compile(r"^[【［\[]?\s*別\s*紙\s*(?P<num>[0-9０-９一二三四五六七八九十]*)\s*[】］\]]?(?P<title>.*)$")
-TITLE_WORDS = re.compile(r"(契約書?|誓約書|規約|同意書|覚書|合意書|約款|確認書|承諾書|規程)")
-TITLE_AT_END = re.compile(r"(契約書?|誓約書|規約|同意書|覚書|合意書|約款|確認書|承諾書|規程)\s*([（(][^）)]*[）)])?$")
-PREAMBLE_CUES = re.compile(
-    r"(以下[、,]?[「『][^」』]+[」』]|締結する|締結します|(?:誓約|同意|確約|遵守)(?:いた|致)?します|誓約する|合意する|"
-    r"(?:^|[\s\u3000。])(?:私|わたくし)(?:は|、))"
-)
 # A preamble written as plain Markdown above fenced articles: it defines the parties and concludes.
 _FENCE_PREAMBLE = re.compile(r"以下[、,]?[「『][^」』]{1,20}[」』]")
 _CONCLUDES = re.compile(r"(締結|合意|誓約|同意|約する)")
@@ -65,14 +44,10 @@ def content(doc: Document, block: Block) -> str:
     return text.strip(" \t\u3000")
 
 
-def _is_article_start(text: str) -> re.Match[str] | None:
-    return ARTICLE_START.match(text)
-
-
 def _contract_blocks(doc: Document) -> list[Block]:
     """Blocks that hold contract text, in order; commentary and fence markers are left out."""
     blocks = [b for b in doc.blocks if not b.marker]
-    fenced_articles = any(b.fenced and _is_article_start(content(doc, b)) for b in blocks)
+    fenced_articles = any(b.fenced and ARTICLE_START.match(content(doc, b)) for b in blocks)
     if fenced_articles:
         # Contract text lives in the fences; headings name articles and 別紙, whose lists are not fenced.
         kept: list[Block] = []
@@ -99,7 +74,7 @@ def _contract_blocks(doc: Document) -> list[Block]:
             in_commentary = True
             continue
         if in_commentary:
-            ends = (_is_article_start(text) or ARTICLE_HEADING.match(text) or re.match(CLOSING, text)
+            ends = (ARTICLE_START.match(text) or ARTICLE_HEADING.match(text) or re.match(CLOSING, text)
                     or (b.kind == "heading" and b.level <= 2))
             if not ends:
                 continue
@@ -151,19 +126,19 @@ def _continues_preamble(doc: Document, prev: Block, cur: Block) -> bool:
 
 def build_layout(doc: Document) -> Layout:
     blocks = _contract_blocks(doc)
+    # Word footnotes and endnotes come after the body (ingest appends them): an appendix of their
+    # own, so that a note never becomes the tail of the last article or of the signature block.
+    notes_start = doc.meta.get("notes_start")
+    notes = [b for b in blocks if isinstance(notes_start, int) and b.start >= notes_start]
+    blocks = blocks[: len(blocks) - len(notes)]
     articles: list[Article] = []
     appendices: list[Section] = []
     signature: Section | None = None
     front: list[Block] = []
     pending_title: tuple[int | None, str] | None = None
     state = "front"
-    # 第〇条 is a template's blank, not an article number: such a document is numbered by position
-    uses_kanji_articles = any((m := _is_article_start(content(doc, b))) and parse_number(m.group("num"))
-                              for b in blocks)
-    # Without 第N条, articles may still be marked: headings 「（目的）」 whose Word numbering was
-    # lost in a text export, or community rules headed 「1. アカウントについて」.
-    titled = not uses_kanji_articles and _titled_sections(doc, blocks)
-    numbered = not uses_kanji_articles and not titled and _numbered_sections(doc, blocks) >= 3
+    texts = [content(doc, b) for b in blocks]
+    scheme = scheme_of(texts)
 
     def close_article(end: int) -> None:
         if articles and state == "article":
@@ -176,41 +151,32 @@ def build_layout(doc: Document) -> Layout:
 
     last_end = 0
     for idx, b in enumerate(blocks):
-        text = content(doc, b)
+        text = texts[idx]
         offset = b.start + (doc.block_text(b).find(text) if text else 0)
         if not text:
             continue
         heading = ARTICLE_HEADING.match(text)
         # 「第1条（目的）」 names the article whose text follows on a 第1条 line (METI Markdown);
         # followed by plain text instead, the heading itself opens the article (## 第1条（目的）).
-        if heading and _next_starts_article(doc, blocks, idx, uses_kanji_articles or titled):
+        if heading and next_starts_article(scheme, texts, idx):
             pending_title = (parse_number(heading.group("num")), heading.group("title"))
             continue
         title_only = TITLE_ONLY.match(text)
-        if title_only and state in ("front", "article") and _next_starts_article(doc, blocks, idx, uses_kanji_articles or titled):
+        if title_only and state in ("front", "article") and next_starts_article(scheme, texts, idx):
             pending_title = (None, title_only.group("title"))
             continue
-        m = _is_article_start(text) if uses_kanji_articles else None
-        if titled and title_only and state in ("front", "article"):
-            m = _ImplicitNumber(len(articles) + 1, title_only.group("title"))
-        pm = None
-        if not uses_kanji_articles and not titled and state in ("front", "article") and (state == "article" or numbered or any(
-                PREAMBLE_CUES.search(content(doc, f)) for f in front)):
-            pm = PLEDGE_CLAUSE.match(text)
-            if pm and articles and parse_number(pm.group("num")) != articles[-1].number + 1:
-                pm = None
-            if pm and not pm.group("title") and _numbered_heading(doc, blocks, idx):
-                m = _ImplicitNumber(parse_number(pm.group("num")) or 0, NUMBERED_SECTION.match(text).group("title"))
-        if (m or pm) and state in ("front", "article", "signature") and not (state == "signature" and pm):
+        opened = None
+        if state in ("front", "article") or state == "signature" and scheme == "kanji":
+            clauses_allowed = state == "article" or any(PREAMBLE_CUES.search(content(doc, f)) for f in front)
+            opened = opening(scheme, texts, idx, articles[-1].number if articles else None, clauses_allowed)
+        if opened:
             close_article(last_end)
-            number = (m.number if isinstance(m, _ImplicitNumber) else parse_number((m or pm).group("num"))) or 0
-            title = (m or pm).group("title")
-            if pending_title and pending_title[0] in (None, number) and not title:
+            title = opened.title
+            if pending_title and pending_title[0] in (None, opened.number) and not title:
                 title = pending_title[1]
-            if not title and articles and articles[-1].number == number:
+            if not title and articles and articles[-1].number == opened.number:
                 title = articles[-1].title  # an alternative version of the same article (【オプション2】)
-            sub = parse_number(m.group("sub")) if isinstance(m, re.Match) and m.group("sub") else None
-            art = Article(number=number, title=title, start=offset, end=b.end, sub=sub)
+            art = Article(number=opened.number, title=title, start=offset, end=b.end, sub=opened.sub)
             art.paragraphs.append(Paragraph(number=1, start=offset, end=b.end))
             articles.append(art)
             pending_title = None
@@ -245,61 +211,13 @@ def build_layout(doc: Document) -> Layout:
             appendices[-1].end = b.end
         last_end = b.end
     close_article(last_end)
+    if notes:
+        appendices.append(Section(notes[0].start, notes[-1].end, title="脚注"))
     title, preamble = _front_matter(doc, front)
     if title is None:
         title = next((content(doc, b) for b in doc.blocks if b.kind == "heading" and b.level == 1), None)
-    body = _body_spans(doc, blocks, preamble)
+    body = _body_spans(doc, blocks + notes, preamble)
     return Layout(title, preamble, articles, appendices, signature, body)
-
-
-class _ImplicitNumber:
-    """An article opened by a heading that carries no number: numbered by its position."""
-
-    def __init__(self, number: int, title: str) -> None:
-        self.number, self.title = number, title
-
-    def group(self, name: str) -> str | None:
-        return self.title if name == "title" else None
-
-
-def _titled_sections(doc: Document, blocks: list[Block]) -> bool:
-    """Three or more standalone 「（見出し）」 lines, each followed by text: unnumbered articles."""
-    texts = [t for t in (content(doc, b) for b in blocks) if t]
-    hits = sum(1 for a, b in zip(texts, texts[1:]) if TITLE_ONLY.match(a) and not TITLE_ONLY.match(b))
-    return hits >= 3
-
-
-def _numbered_sections(doc: Document, blocks: list[Block]) -> int:
-    """How many short headings numbered 1, 2, 3 … in order, each followed by its own text
-    (community rules and terms without 条). A pledge's numbered one-line clauses do not count."""
-    expected = 1
-    for idx, b in enumerate(blocks):
-        m = NUMBERED_SECTION.match(content(doc, b))
-        if m and parse_number(m.group("num")) == expected and _numbered_heading(doc, blocks, idx):
-            expected += 1
-    return expected - 1
-
-
-def _numbered_heading(doc: Document, blocks: list[Block], idx: int) -> bool:
-    """「1. アカウントについて」 is a heading when its text follows, not another numbered line."""
-    if not NUMBERED_SECTION.match(content(doc, blocks[idx])):
-        return False
-    for b in blocks[idx + 1 :]:
-        text = content(doc, b)
-        if text:
-            return not (PLEDGE_CLAUSE.match(text) or ITEM_START.match(text) or TITLE_ONLY.match(text)
-                        or SIGNATURE_START.match(text))
-    return False
-
-
-def _next_starts_article(doc: Document, blocks: list[Block], idx: int, kanji_articles: bool) -> bool:
-    """Does the next text block open an article? Where articles are 第N条, a following 「1.」 is the
-    article's first paragraph, not a pledge clause: 第2条（定義） then 1. … is one article."""
-    for b in blocks[idx + 1 :]:
-        text = content(doc, b)
-        if text:
-            return bool(_is_article_start(text) or not kanji_articles and PLEDGE_CLAUSE.match(text))
-    return False
 
 
 def _extend_article(doc: Document, art: Article, text: str, offset: int, end: int) -> None:
@@ -334,7 +252,7 @@ def _body_spans(doc: Document, blocks: list[Block], preamble: Section | None) ->
     for b in blocks:
         if first is not None and b.end < first:
             continue
-        if first is None and not spans and not _is_article_start(content(doc, b)) and b.kind == "heading":
+        if first is None and not spans and not ARTICLE_START.match(content(doc, b)) and b.kind == "heading":
             continue
         if spans and b.start <= spans[-1][1] + 1:
             spans[-1] = (spans[-1][0], b.end)
