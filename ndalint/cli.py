@@ -1,7 +1,8 @@
 """Command line: parse options, call the library, choose the formatter, set the exit code.
 
-Exit codes (fixed contract): 0 nothing at or above --fail-on, 1 findings at or above it,
-2 usage or input error (one line on stderr, never a traceback).
+Exit codes (fixed contract): 0 nothing at or above --fail-on, 1 findings at or above it (or a
+document read but not recognised as a contract: no verdict is not a pass), 2 usage or input error
+(one line on stderr, never a traceback).
 """
 
 from __future__ import annotations

@@ -76,5 +76,5 @@ def lint_path(path: str, engine: Engine | None = None, load: Callable[[str], Doc
     try:
         doc = load(path)
     except InputError as exc:
-        return DocumentReport(path=path if path != ingest.STDIN else "<stdin>", error=str(exc))
+        return DocumentReport(path=path if path != ingest.STDIN else "<stdin>", status="error", error=str(exc))
     return lint_document(doc, engine)

@@ -173,3 +173,34 @@ def test_text_that_mentions_a_pdf_header_is_still_text(tmp_path):
     path.write_text("備考：PDF ファイルは %PDF-1.7 のような行で始まる。\n" + "\n".join(HARSH) + "\n", encoding="utf-8")
     doc = _lint(path)
     assert doc["format"] == "txt" and [a["number"] for a in doc["articles"]] == [1, 2]
+
+
+def test_odt_comments_are_counted_not_linted(tmp_path):
+    from odf.office import Annotation
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    for line in HARSH[:3]:
+        doc.text.addElement(P(text=line))
+    clause = P(text="乙は、秘密情報を第三者に開示しない。")
+    note = Annotation()
+    note.addElement(P(text="一切の損害を賠償させる条項を追加してください"))
+    clause.addElement(note)
+    doc.text.addElement(clause)
+    path = tmp_path / "reviewed.odt"
+    doc.save(str(path))
+    report = _lint(path)
+    assert report["source"]["comments"] == 1
+    assert all("一切の損害" not in f["excerpt"] for f in report["findings"])
+    from ndalint import ingest
+
+    assert "追加してください" not in ingest.load(str(path)).text
+
+
+def test_an_unreadable_file_has_status_error(tmp_path):
+    path = tmp_path / "broken.docx"
+    path.write_bytes(b"PK\x03\x04broken")
+    code, data, _ = check_json(path)
+    doc = data["documents"][0]
+    assert code == 2 and doc["status"] == "error" and doc["error"]

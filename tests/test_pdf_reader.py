@@ -315,3 +315,15 @@ def test_pdf_export_of_an_agreement_reads_like_its_text(tmp_path, name):
     assert [a["number"] for a in as_pdf["articles"]] == [a["number"] for a in as_text["articles"]]
     assert sorted(f["rule_id"] for f in as_pdf["findings"]) == sorted(f["rule_id"] for f in as_text["findings"])
     assert as_pdf["score"]["value"] == as_text["score"]["value"]
+
+
+
+def test_pdf_without_pages_is_a_clear_error(tmp_path):
+    # PDFium refuses an empty page tree as damaged (its last-error code is not reliable enough to
+    # tell this case apart); the user still gets one line, never a traceback.
+    import pypdf
+
+    out = io.BytesIO()
+    pypdf.PdfWriter().write(out)
+    with pytest.raises(InputError, match="PDF として読めません"):
+        _load(tmp_path, out.getvalue())

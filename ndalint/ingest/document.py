@@ -80,6 +80,27 @@ class Document:
         return self.text[block.start : block.end]
 
 
+class BlockBuilder:
+    """Collects blocks and their text for readers whose units are paragraphs or joined lines
+    (docx, odt, pdf): blocks are separated by one newline, so a unit never keeps one of its own."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.blocks: list[Block] = []
+        self.pos = 0
+
+    def add(self, text: str, number: int | None = None, **attrs: object) -> None:
+        text = text.replace("\r", "").replace("\n", " ")
+        number = number if number is not None else len(self.blocks) + 1
+        self.blocks.append(Block(self.pos, self.pos + len(text), number, **attrs))  # type: ignore[arg-type]
+        self.parts.append(text)
+        self.pos += len(text) + 1
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.parts)
+
+
 def blocks_from_lines(text: str, **attrs: object) -> list[Block]:
     """Blocks for text whose lines are its units (txt, pdf pages)."""
     blocks = []

@@ -17,7 +17,7 @@ import zipfile
 from ndalint.errors import InputError
 from ndalint.ingest.docx_parts import NOTE_KINDS, HeadingLevels, comment_count, notes, revision_counts
 from ndalint.ingest.docx_text import PPR, StoryReader, mark_removed, properties, walk
-from ndalint.ingest.document import Block, BlockKind, Document
+from ndalint.ingest.document import BlockBuilder, BlockKind, Document
 from ndalint.ingest.formats import DOCX_VIEWS, OLE_MAGIC
 from ndalint.ingest.numbering import NumberingState
 
@@ -39,22 +39,6 @@ def _open(data: bytes):
         raise InputError(f"docx として読めません（壊れた Word 文書です: {type(exc).__name__}）") from None
 
 
-class _Builder:
-    """Accumulates blocks and their text; blocks are separated by one newline."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.blocks: list[Block] = []
-        self.pos = 0
-
-    def add(self, text: str, kind: BlockKind = "line", level: int = 0, label: str | None = None) -> None:
-        text = text.replace("\r", "").replace("\n", " ")  # a w:t may hold a raw newline; blocks own "\n"
-        self.blocks.append(Block(self.pos, self.pos + len(text), len(self.blocks) + 1,
-                                 kind=kind, level=level, label=label))
-        self.parts.append(text)
-        self.pos += len(text) + 1
-
-
 class _Reader:
     """One document in one view: walks stories and emits their paragraphs as blocks."""
 
@@ -62,7 +46,7 @@ class _Reader:
         self.view = view
         self.numbering = NumberingState.from_document(doc)
         self.headings = HeadingLevels(_styles(doc))
-        self.out = _Builder()
+        self.out = BlockBuilder()
 
     def story(self, container, reader: StoryReader, numbered: bool = True, prefix: str = "") -> None:
         """Emit the paragraphs of ``container``; a paragraph whose mark is absent in this view joins the next."""
@@ -125,11 +109,11 @@ def read_docx(data: bytes, path: str, view: str = "accepted") -> Document:
     body = doc.element.body
     reader = _Reader(doc, view)
     reader.story(body, StoryReader(view))
-    if not "".join(reader.out.parts).strip():
+    if not reader.out.text.strip():
         raise InputError("Word 文書に本文がありません")
     body_end = reader.out.pos
     appended = reader.appendix(doc, body)
-    text = "\n".join(reader.out.parts)
+    text = reader.out.text
     insertions, deletions = revision_counts(body, *appended)
     meta: dict[str, object] = {
         "view": view,

@@ -214,11 +214,6 @@ class NumberingState:
                     if abstract_id == aid:
                         self.num_to_abstract[num_id] = target  # one list, one set of counters
 
-    def label(self, p_el) -> str | None:
-        """Advance the counters for paragraph element ``p_el`` and return its label, if numbered."""
-        numbered = self.number(p_el.find(qn("w:pPr")))
-        return numbered[0] if numbered else None
-
     def _numpr(self, ppr) -> tuple[str | None, int | None, str | None]:
         """(numId, ilvl, styleId) of a paragraph: its own numPr over its style's."""
         if ppr is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 from ndalint.errors import InputError
-from ndalint.ingest.document import Block, Document
+from ndalint.ingest.document import Block, BlockBuilder, Document
 from ndalint.ingest.pdf_extract import PhysLine, read_lines
 from ndalint.ingest.pdf_lines import LogicalLine, join_wrapped, strip_running
 
@@ -19,6 +19,7 @@ _ENCRYPTED = "パスワードで保護（暗号化）された PDF です。保�
 _NO_TEXT = "PDF にテキスト層がありません（スキャン画像の PDF です）。OCR でテキスト化してから再実行してください"
 # PDFium's load errors (fpdfview.h): a password is needed, or the security handler is unsupported.
 _ERR_PASSWORD = 4
+_NO_PAGES = "PDF として読めません（ページがありません）"
 _ERR_SECURITY = 6
 # PDFium is not thread-safe; one document at a time (the web UI may read uploads in threads).
 _PDFIUM = threading.Lock()
@@ -51,7 +52,7 @@ def _physical_lines(data: bytes) -> list[list[PhysLine]]:
         raise _damaged(exc) from None
     try:
         if len(pdf) == 0:  # PDFium "repairs" garbage into a document without pages
-            raise InputError("PDF として読めません（壊れているようです: ページがありません）")
+            raise InputError(_NO_PAGES)
         return read_lines(pdf)
     except InputError:
         raise
@@ -66,10 +67,8 @@ def _damaged(exc: Exception) -> InputError:
 
 
 def _assemble(lines: list[LogicalLine]) -> tuple[str, list[Block]]:
-    """Document text (one logical line per block, joined by one newline) and its blocks."""
-    blocks: list[Block] = []
-    pos = 0
+    """Document text (one logical line per block) and its blocks, numbered by physical line."""
+    out = BlockBuilder()
     for line in lines:
-        blocks.append(Block(pos, pos + len(line.text), line.number, page=line.page, breaks=tuple(line.breaks)))
-        pos += len(line.text) + 1
-    return "\n".join(line.text for line in lines), blocks
+        out.add(line.text, line.number, page=line.page, breaks=tuple(line.breaks))
+    return out.text, out.blocks

@@ -47,7 +47,7 @@ def render(report: Report, **_: object) -> str:
         "<body>",
         '<header class="page-head">',
         f"<h1>{_e(L.REPORT_TITLE)}</h1>",
-        f'<p class="run">{_e(L.run_summary(len(docs), total, errors))}</p>',
+        f'<p class="run">{_e(L.run_summary(len(docs), total, errors, sum(1 for d in docs if d.notice)))}</p>',
         _legend(),
         "</header>",
         "<main>",

@@ -76,10 +76,11 @@ def source_ja(source) -> str | None:
     if source is None:
         return None
     parts: list[str] = []
-    if source.view:
-        view = "変更履歴をすべて反映した版" if source.view == "accepted" else "変更履歴を反映しない元の版"
-        tracked = f"（挿入 {source.insertions}・削除 {source.deletions}）" if source.insertions or source.deletions else "（変更履歴なし）"
-        parts.append(view + tracked)
+    if source.insertions or source.deletions:
+        view = "変更履歴をすべて反映した版" if source.view != "original" else "変更履歴を反映しない元の版"
+        parts.append(f"{view}（挿入 {source.insertions}・削除 {source.deletions}）")
+    elif source.view:
+        parts.append("変更履歴なし")
     if source.comments:
         parts.append(f"コメント {source.comments}件は検査対象外")
     if source.footnotes:
@@ -94,6 +95,7 @@ def source_ja(source) -> str | None:
     return "、".join(parts) or None
 
 
-def run_summary(documents: int, findings: int, errors: int = 0) -> str:
-    """3件の文書を検査: 指摘 12件、読み込みエラー 1件."""
-    return f"{documents}件の文書を検査: 指摘 {findings}件" + (f"、読み込みエラー {errors}件" if errors else "")
+def run_summary(documents: int, findings: int, errors: int = 0, unrecognized: int = 0) -> str:
+    """3件の文書を検査: 指摘 12件、読み込みエラー 1件、契約書として未認識 1件."""
+    return (f"{documents}件の文書を検査: 指摘 {findings}件" + (f"、読み込みエラー {errors}件" if errors else "")
+            + (f"、契約書として未認識 {unrecognized}件" if unrecognized else ""))

@@ -43,7 +43,7 @@ def render(report: Report, **_: object) -> str:
     docs = report.documents
     total = sum(len(d.findings) for d in docs)
     errors = sum(1 for d in docs if d.error)
-    out = [f"## {md(L.REPORT_TITLE)}", "", f"**{md(L.run_summary(len(docs), total, errors))}**", ""]
+    out = [f"## {md(L.REPORT_TITLE)}", "", f"**{md(L.run_summary(len(docs), total, errors, sum(1 for d in docs if d.notice)))}**", ""]
     if len(docs) > 1:
         out += _summary(docs)
     for doc in docs:

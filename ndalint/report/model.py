@@ -79,7 +79,7 @@ class DocumentReport(_Model):
     path: str
     error: str | None = None
     # "unrecognized": read, but not a contract ndalint can lint; no score, and --fail-on fails.
-    status: str = Field(default="ok", description="ok | unrecognized")
+    status: str = Field(default="ok", description="ok | unrecognized | error (unreadable: see error)")
     notice: str | None = Field(default=None, description="why the document was not recognised as a contract")
     title: str | None = None
     format: str | None = None
