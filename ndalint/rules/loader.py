@@ -47,11 +47,15 @@ def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(p for p in loc if isinstance(p, int) or (p[:1].islower() or p in ("if", "not")) and "[" not in p)
 
 
+# libyaml's parser when PyYAML was built with it: the pure-Python one took most of a cold start
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_file(path: Path) -> tuple[LoadedRule | None, list[str]]:
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_YAML)
+        data = yaml.load(text, Loader=_YAML)
     except (OSError, UnicodeDecodeError) as exc:
         return None, [f"{path}:1: cannot read rule file: {exc}"]
     except yaml.YAMLError as exc:
