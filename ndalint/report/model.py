@@ -16,6 +16,10 @@ class PartyOut(_Model):
     label: str
     name: str | None
     kind: str = Field(description="company | individual | unknown")
+    bound: bool = Field(default=False, description="takes on the duty of confidentiality")
+    evidence: list[str] = Field(default_factory=list, description="quoted words that decided kind and bound")
+    confidence: float | None = Field(default=None, description="0..1, how sure the kind is")
+    overridden: bool = Field(default=False, description="kind stated by the user (--party), not read")
 
 
 class ArticleOut(_Model):
@@ -84,6 +88,10 @@ class DocumentReport(_Model):
     title: str | None = None
     format: str | None = None
     source: SourceOut | None = None
+    kind: str | None = Field(default=None, description="primary kind of agreement: employment | exit-pledge | "
+                             "freelance | c2c | panel | co-creation | community | event | visitor | beta-test | b2b | other")
+    kind_evidence: list[str] = Field(default_factory=list)
+    kind_overridden: bool = False
     parties: list[PartyOut] = Field(default_factory=list)
     articles: list[ArticleOut] = Field(default_factory=list)
     score: ScoreOut | None = None

@@ -65,6 +65,10 @@ class Party:
     start: int
     end: int
     defined: bool = True  # False: the label is used (甲は…) but the contract never defines it
+    bound: bool = False  # takes on the duty of confidentiality
+    evidence: list[str] = field(default_factory=list)  # the words that decided kind and bound, quoted
+    confidence: float = 0.0  # 0..1: how sure the kind is (1.0 for a user's override)
+    overridden: bool = False  # kind stated by the user (--party), not read from the text
 
 
 @dataclass
@@ -96,6 +100,9 @@ class Contract:
     signature: Section | None
     body: list[tuple[int, int]]  # spans that are contract text (not commentary or front matter)
     contexts: frozenset[str] = frozenset()  # co-creation, employment, freelance, panel, company-to-company
+    kind: str | None = None  # primary kind of agreement: employment, freelance, b2b, community, ...
+    kind_evidence: list[str] = field(default_factory=list)
+    kind_overridden: bool = False
 
     @property
     def text(self) -> str:
