@@ -170,14 +170,22 @@ def schema_cmd() -> None:
 @main.command("eval")
 @click.argument("directory", type=click.Path(file_okay=False, exists=True))
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True),
-              help="Expected results per document [default: DIRECTORY/labels.yaml].")
+              help="Expected results per document, project or real-corpus schema [default: DIRECTORY/labels.yaml].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fail-under", type=click.FloatRange(0, 1), default=None,
               help="Exit 1 when a category's precision or recall is below this value.")
+@click.option("--min-party-kind", type=click.FloatRange(0, 1), default=None,
+              help="Exit 1 when the share of labelled parties read with the right kind is below this value.")
+@click.option("--min-bound", type=click.FloatRange(0, 1), default=None,
+              help="Exit 1 when the share of documents where 'an individual is bound' is right is below this value.")
+@click.option("--min-kind", type=click.FloatRange(0, 1), default=None,
+              help="Exit 1 when the share of documents with the right kind of agreement is below this value.")
 @rules_option
-def eval_cmd(directory: str, labels_path: str | None, fmt: str, fail_under: float | None, rule_dirs: tuple[str, ...]) -> None:
+def eval_cmd(directory: str, labels_path: str | None, fmt: str, fail_under: float | None, min_party_kind: float | None,
+             min_bound: float | None, min_kind: float | None, rule_dirs: tuple[str, ...]) -> None:
     """Measure the rule pack against labelled documents: per-category precision and recall,
-    disagreements and the rank correlation between score and labelled risk."""
+    disagreements, the rank correlation between score and labelled risk, and the accuracy of
+    party kinds, of "an individual is bound" and of the kind of agreement."""
     import json
     from pathlib import Path
 
@@ -190,7 +198,12 @@ def eval_cmd(directory: str, labels_path: str | None, fmt: str, fail_under: floa
         click.echo(json.dumps(result.model_dump(by_alias=True), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(result), nl=False)
-    sys.exit(EXIT_FINDINGS if fail_under is not None and result.below(fail_under) else EXIT_OK)
+    failed = result.below(fail_under) if fail_under is not None else []
+    failed += result.measures_below({"party_kind": min_party_kind, "bound": min_bound, "kind": min_kind})
+    if failed:
+        # stdout holds the report; say on stderr which gate failed, so CI logs show why without parsing it
+        click.echo(f"ndalint: eval below the floor: {', '.join(failed)}", err=True)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 @main.command()

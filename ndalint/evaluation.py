@@ -3,7 +3,13 @@
 A category counts as *flagged* in a document when the document has a finding of that category at
 severity ``medium`` or higher; ``info`` and ``low`` are hints and do not count. Precision and recall
 are computed per category over documents; the score is compared with the labelled ``risk`` by
-Spearman rank correlation.
+Spearman rank correlation. Beside the categories, three accuracies check what the pipeline reads
+before any rule runs: the kind of each labelled party, whether an individual is bound, and the kind
+of agreement.
+
+Two label schemas are read (see :func:`load_labels`): the project's ``corpus/labels.yaml``
+(a top-level ``documents:`` mapping) and the reviewer schema of the real agreements (one top-level
+entry per file). Both are converted to :class:`Expected`, so the measuring code knows neither.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, ValidationError, model_validator
 
 from ndalint.errors import ConfigError
 from ndalint.report.model import SEVERITIES, DocumentReport
@@ -22,13 +28,21 @@ from ndalint.rules.schema import CATEGORIES
 
 CATEGORY_NAMES = tuple(CATEGORIES.values())
 FLAGGED_AT = SEVERITIES.index("medium")
+PartyKind = Literal["company", "individual"]
+
+# The only categories the reviewer schema decides; the others stay unjudged rather than "clean".
+REAL_CATEGORIES = ("confidentiality-scope", "individual-liability", "staged-disclosure")
+# The project corpus predates the report's kinds; its two company kinds are the report's b2b.
+PROJECT_KINDS = {"company-to-company": "b2b", "one-way": "b2b"}
 
 
 class DocLabel(BaseModel):
+    """One document in the project schema (``corpus/labels.yaml``)."""
+
     model_config = ConfigDict(extra="forbid")
 
     kind: str | None = None
-    bound_party: Literal["company", "individual"] | None = None
+    bound_party: PartyKind | None = None
     flag: list[str] = Field(default_factory=list)
     clean: list[str] = Field(default_factory=list)
     risk: int | None = Field(default=None, ge=1, le=5)
@@ -45,10 +59,64 @@ class DocLabel(BaseModel):
         return self
 
 
-class Labels(BaseModel):
+class ProjectLabels(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     documents: dict[str, DocLabel]
+
+
+class RealDocLabel(BaseModel):
+    """One document in the reviewer schema (``corpus/real/README.md``, "Labels: schema and criteria").
+
+    The judgements are required: a forgotten ``conf_broad`` must not be read as "not broad".
+    Only the documented free-text fields may be added; any other key is a typo worth an error.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["b2b", "employment", "exit-pledge", "freelance", "c2c", "panel", "co-creation",
+                  "community", "visitor", "beta-test", "event", "other"]
+    parties: dict[str, PartyKind] = Field(min_length=1)
+    bound: list[str]
+    individual_bound: StrictBool
+    conf_broad: StrictBool
+    liab_individual: StrictBool
+    staged: StrictBool
+    stage_applies: StrictBool
+    risk: int = Field(ge=1, le=5)
+    mitigations: list[str] = Field(default_factory=list)
+    conf_evidence: str | None = None
+    liab_evidence: str | None = None
+    stage_evidence: str | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _bound_are_parties(self) -> RealDocLabel:
+        stray = [b for b in self.bound if b not in self.parties]
+        if stray:
+            raise ValueError(f"bound {stray} not among the parties {list(self.parties)}")
+        return self
+
+
+class RealLabels(RootModel[dict[str, RealDocLabel]]):
+    pass
+
+
+class Expected(BaseModel):
+    """What a document should yield, whichever schema said so."""
+
+    flag: list[str] = Field(default_factory=list)
+    clean: list[str] = Field(default_factory=list)
+    risk: int | None = None
+    kind: str | None = None
+    individual_bound: bool | None = None  # None: not labelled
+    parties: dict[str, PartyKind] = Field(default_factory=dict)
+
+
+class Labels(BaseModel):
+    schema_name: Literal["ndalint", "real"]
+    categories: tuple[str, ...]  # the categories this schema labels; the rest are not measured
+    documents: dict[str, Expected]
 
 
 def load_labels(path: Path) -> Labels:
@@ -59,11 +127,42 @@ def load_labels(path: Path) -> Labels:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from None
     try:
-        return Labels.model_validate(data)
+        if _is_real_schema(data):
+            return _from_real(RealLabels.model_validate(data))
+        return _from_project(ProjectLabels.model_validate(data))
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
         raise ConfigError(f"{path}: {where}: {err['msg']}") from None
+
+
+def _is_real_schema(data: object) -> bool:
+    # Anything else (empty, a list, a scalar) goes to the project schema, whose error names `documents`.
+    return isinstance(data, dict) and bool(data) and "documents" not in data
+
+
+def _from_project(labels: ProjectLabels) -> Labels:
+    docs = {name: Expected(flag=d.flag, clean=d.clean, risk=d.risk,
+                           kind=PROJECT_KINDS.get(d.kind, d.kind) if d.kind else None,
+                           individual_bound=None if d.bound_party is None else d.bound_party == "individual")
+            for name, d in labels.documents.items()}
+    return Labels(schema_name="ndalint", categories=CATEGORY_NAMES, documents=docs)
+
+
+def _from_real(labels: RealLabels) -> Labels:
+    return Labels(schema_name="real", categories=REAL_CATEGORIES,
+                  documents={name: _expect_real(d) for name, d in labels.root.items()})
+
+
+def _expect_real(d: RealDocLabel) -> Expected:
+    verdicts = {
+        "confidentiality-scope": d.conf_broad,
+        "individual-liability": d.liab_individual,
+        # A missing staged disclosure is a finding only where the bound person is a participant.
+        "staged-disclosure": d.stage_applies and not d.staged,
+    }
+    return Expected(flag=[c for c, v in verdicts.items() if v], clean=[c for c, v in verdicts.items() if not v],
+                    risk=d.risk, kind=d.kind, individual_bound=d.individual_bound, parties=d.parties)
 
 
 class CategoryScore(BaseModel):
@@ -83,6 +182,36 @@ class Disagreement(BaseModel):
     why: str
 
 
+class MeasureMiss(BaseModel):
+    document: str
+    party: str | None = Field(default=None, description="party label (party_kind only)")
+    expected: str | bool
+    got: str | bool | None = Field(description="None: not reported, or the document was unreadable")
+    why: str | None = None
+
+
+class Measure(BaseModel):
+    right: int = 0
+    total: int = 0
+    accuracy: float | None = Field(default=None, description="right / total; None when nothing is labelled")
+    disagreements: list[MeasureMiss] = Field(default_factory=list)
+    fallback: list[str] = Field(default_factory=list,
+                                description="bound only: documents with no party marked bound, judged by 'any individual party'")
+
+    def add(self, right: bool, miss: MeasureMiss) -> None:
+        self.total += 1
+        self.right += right
+        if not right:
+            self.disagreements.append(miss)
+        self.accuracy = self.right / self.total
+
+
+class Measures(BaseModel):
+    party_kind: Measure = Field(default_factory=Measure, description="labelled parties whose reported kind matches")
+    bound: Measure = Field(default_factory=Measure, description="documents where 'an individual is bound' matches")
+    kind: Measure = Field(default_factory=Measure, description="documents whose reported kind of agreement matches")
+
+
 class DocResult(BaseModel):
     document: str
     risk: int | None
@@ -94,9 +223,11 @@ class DocResult(BaseModel):
 
 class Evaluation(BaseModel):
     schema_: str = Field(default="ndalint.eval/1", alias="schema")
+    labels_schema: Literal["ndalint", "real"] = "ndalint"
     documents: list[DocResult]
     categories: list[CategoryScore]
     disagreements: list[Disagreement]
+    measures: Measures = Field(default_factory=Measures)
     rank_correlation: float | None = Field(description="Spearman's rho between score and labelled risk")
     rules_never_firing: list[str] = Field(default_factory=list, description="rules with no finding or mitigation in any document")
     unlabelled: list[str] = Field(default_factory=list)
@@ -107,6 +238,11 @@ class Evaluation(BaseModel):
         """Categories whose precision or recall is under ``threshold``."""
         return [c.category for c in self.categories
                 if (c.precision is not None and c.precision < threshold) or (c.recall is not None and c.recall < threshold)]
+
+    def measures_below(self, floors: dict[str, float | None]) -> list[str]:
+        """Measures (``party_kind``, ``bound``, ``kind``) under their floor; an unlabelled measure has none to fall under."""
+        return [name for name, floor in floors.items() if floor is not None
+                and (acc := getattr(self.measures, name).accuracy) is not None and acc < floor]
 
 
 def flagged_categories(report: DocumentReport) -> set[str]:
@@ -121,13 +257,14 @@ def evaluate(directory: Path, labels: Labels, lint: Callable[[str], DocumentRepo
     reports = {name: lint(str(directory / name)) for name in labels.documents}
 
     docs, disagreements = [], []
-    counts = {c: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for c in CATEGORY_NAMES}
+    counts = {c: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for c in labels.categories}
+    measures = Measures()
     for name, label in labels.documents.items():
         rep = reports[name]
         got = flagged_categories(rep) if not rep.error else set()
         docs.append(DocResult(document=name, risk=label.risk, score=rep.score.value if rep.score else None,
                               band=rep.score.band if rep.score else None, flagged=sorted(got), error=rep.error or rep.notice))
-        for cat in CATEGORY_NAMES:
+        for cat in labels.categories:
             expected = "flag" if cat in label.flag else "clean" if cat in label.clean else None
             if expected is None:
                 continue
@@ -136,6 +273,9 @@ def evaluate(directory: Path, labels: Labels, lint: Callable[[str], DocumentRepo
             counts[cat][key] += 1
             if key in ("fp", "fn"):
                 disagreements.append(Disagreement(document=name, category=cat, expected=expected, why=_why(rep, cat, key)))
+        _measure_parties(measures.party_kind, name, label, rep)
+        _measure_bound(measures.bound, name, label, rep)
+        _measure_kind(measures.kind, name, label, rep)
 
     categories = [CategoryScore(category=c, **n, precision=_ratio(n["tp"], n["tp"] + n["fp"]),
                                 recall=_ratio(n["tp"], n["tp"] + n["fn"])) for c, n in counts.items()]
@@ -144,16 +284,64 @@ def evaluate(directory: Path, labels: Labels, lint: Callable[[str], DocumentRepo
     unlabelled = sorted(p.name for p in directory.iterdir()
                         if p.suffix.lower() in {".txt", ".md", ".docx", ".pdf"} and p.name not in labels.documents
                         and p.name.lower() != "readme.md")
-    return Evaluation(documents=docs, categories=categories, disagreements=disagreements,
+    return Evaluation(labels_schema=labels.schema_name, documents=docs, categories=categories,
+                      disagreements=disagreements, measures=measures,
                       rank_correlation=spearman([p[0] for p in pairs], [p[1] for p in pairs]),
                       rules_never_firing=sorted(set(rule_ids) - firing), unlabelled=unlabelled)
 
 
-def _why(rep: DocumentReport, category: str, key: str) -> str:
+def _measure_parties(m: Measure, name: str, label: Expected, rep: DocumentReport) -> None:
+    reported: dict[str, str] = {}
+    for p in rep.parties:
+        reported.setdefault(p.label, p.kind)  # a label reported twice: the first reading stands
+    for party, kind in label.parties.items():
+        got = reported.get(party)
+        m.add(got == kind, MeasureMiss(document=name, party=party, expected=kind, got=got,
+                                       why=_unread(rep) or (None if got else "party not reported")))
+
+
+def _measure_bound(m: Measure, name: str, label: Expected, rep: DocumentReport) -> None:
+    if label.individual_bound is None:
+        return
+    got, fallback = reported_individual_bound(rep)
+    if fallback:
+        m.fallback.append(name)
+    why = _unread(rep) or ("no party marked bound: any individual party counts" if fallback
+                           else "bound: " + ", ".join(f"{p.label} ({p.kind})" for p in rep.parties if p.bound))
+    m.add(got == label.individual_bound, MeasureMiss(document=name, expected=label.individual_bound, got=got, why=why))
+
+
+def reported_individual_bound(rep: DocumentReport) -> tuple[bool | None, bool]:
+    """Whether the report binds an individual, and whether that came from the fallback.
+
+    Bound detection may be absent from a report (nothing marked bound); then any individual
+    party stands in, since an agreement with a natural person nearly always binds them.
+    """
+    if rep.error:
+        return None, False
+    if any(p.bound for p in rep.parties):
+        return any(p.bound and p.kind == "individual" for p in rep.parties), False
+    return any(p.kind == "individual" for p in rep.parties), True
+
+
+def _measure_kind(m: Measure, name: str, label: Expected, rep: DocumentReport) -> None:
+    if label.kind is None:
+        return
+    m.add(rep.kind == label.kind, MeasureMiss(document=name, expected=label.kind, got=rep.kind,
+                                              why=_unread(rep) or (None if rep.kind else "no kind reported")))
+
+
+def _unread(rep: DocumentReport) -> str | None:
     if rep.error:
         return f"unreadable: {rep.error}"
     if rep.notice:
         return f"not recognised as a contract: {rep.notice}"
+    return None
+
+
+def _why(rep: DocumentReport, category: str, key: str) -> str:
+    if unread := _unread(rep):
+        return unread
     mine = [f for f in rep.findings if f.category == category]
     if key == "fp":
         strong = [f for f in mine if SEVERITIES.index(f.severity) >= FLAGGED_AT]
@@ -192,26 +380,78 @@ def spearman(xs: list[float], ys: list[float]) -> float | None:
     return cov / (vx * vy) if vx and vy else None
 
 
-def render_text(ev: Evaluation) -> str:
-    def pct(v: float | None) -> str:
-        return "  n/a" if v is None else f"{v:5.2f}"
+MEASURE_TITLES = {"party_kind": "party kind", "bound": "individual bound", "kind": "agreement kind"}
 
-    lines = ["category                 precision  recall   tp  fp  fn  tn"]
-    for c in ev.categories:
-        lines.append(f"{c.category:<24} {pct(c.precision)}      {pct(c.recall)}   {c.tp:>2}  {c.fp:>2}  {c.fn:>2}  {c.tn:>2}")
-    rho = "n/a" if ev.rank_correlation is None else f"{ev.rank_correlation:.2f}"
-    lines += ["", f"rank correlation (score vs risk, Spearman): {rho}", "",
-              "document                              risk  score  band      flagged"]
-    for d in sorted(ev.documents, key=lambda d: (-(d.score or 0), d.document)):
-        flagged = ", ".join(d.flagged) if not d.error else f"ERROR: {d.error}"
-        lines.append(f"{d.document:<37} {d.risk if d.risk is not None else '-':>4}  {d.score if d.score is not None else '-':>5}  "
-                     f"{d.band or '-':<9} {flagged}")
-    lines += ["", f"disagreements: {len(ev.disagreements)}"]
+
+def render_text(ev: Evaluation) -> str:
+    lines = [*_render_categories(ev), "", *_render_measures(ev), "", *_render_documents(ev), "",
+             f"disagreements: {len(ev.disagreements)}"]
     for g in ev.disagreements:
         verdict = "missed (label: flag)" if g.expected == "flag" else "false alarm (label: clean)"
         lines.append(f"  {g.document}: {g.category} {verdict}: {g.why}")
+    lines += _render_measure_misses(ev)
+    if ev.rules_never_firing or ev.unlabelled:
+        lines.append("")
     if ev.rules_never_firing:
         lines.append(f"rules that fire in no document: {', '.join(ev.rules_never_firing)}")
     if ev.unlabelled:
         lines.append(f"documents without labels (not evaluated): {', '.join(ev.unlabelled)}")
     return "\n".join(lines) + "\n"
+
+
+def _pct(v: float | None) -> str:
+    return "  n/a" if v is None else f"{v:5.2f}"
+
+
+def _render_categories(ev: Evaluation) -> list[str]:
+    lines = ["category                 precision  recall   tp  fp  fn  tn"]
+    for c in ev.categories:
+        lines.append(f"{c.category:<24} {_pct(c.precision)}      {_pct(c.recall)}   {c.tp:>2}  {c.fp:>2}  {c.fn:>2}  {c.tn:>2}")
+    if ev.labels_schema == "real":
+        lines.append("(other categories are not labelled in this schema)")
+    rho = "n/a" if ev.rank_correlation is None else f"{ev.rank_correlation:.2f}"
+    return [*lines, "", f"rank correlation (score vs risk, Spearman): {rho}"]
+
+
+def _render_measures(ev: Evaluation) -> list[str]:
+    lines = ["measure                  accuracy  right/total"]
+    for key, title in MEASURE_TITLES.items():
+        m: Measure = getattr(ev.measures, key)
+        lines.append(f"{title:<24}    {_pct(m.accuracy)}  {m.right:>5}/{m.total}")
+    if ev.measures.bound.fallback:
+        lines.append(f"(individual bound: {len(ev.measures.bound.fallback)} of {ev.measures.bound.total} documents "
+                     "mark no party bound; judged by 'any individual party')")
+    return lines
+
+
+def _render_documents(ev: Evaluation) -> list[str]:
+    # Real file names are long; size the column to them so the table stays a table.
+    width = max([37, *(len(d.document) for d in ev.documents)])
+    lines = [f"{'document':<{width}} risk  score  band      flagged"]
+    for d in sorted(ev.documents, key=lambda d: (-(d.score or 0), d.document)):
+        flagged = ", ".join(d.flagged) if not d.error else f"ERROR: {d.error}"
+        lines.append(f"{d.document:<{width}} {d.risk if d.risk is not None else '-':>4}  {d.score if d.score is not None else '-':>5}  "
+                     f"{d.band or '-':<9} {flagged}")
+    return lines
+
+
+def _render_measure_misses(ev: Evaluation) -> list[str]:
+    lines = []
+    for key, title in MEASURE_TITLES.items():
+        misses = getattr(ev.measures, key).disagreements
+        if not misses:
+            continue
+        lines += ["", f"{title} disagreements: {len(misses)}"]
+        for g in misses:
+            what = f" {g.party}" if g.party else ""
+            why = f" ({g.why})" if g.why else ""
+            lines.append(f"  {g.document}:{what} expected {_show(g.expected)}, got {_show(g.got)}{why}")
+    return lines
+
+
+def _show(v: str | bool | None) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, bool):
+        return "individual bound" if v else "no individual bound"
+    return v

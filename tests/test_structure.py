@@ -110,7 +110,9 @@ def test_project_corpus_parties_and_contexts(name, kinds, context):
 
 def test_undefined_party_labels_are_reported_as_undefined(public_dir):
     c = parse_file(public_dir / "oi-nda-shinsozai.contract.txt")  # starts at 第1条: no preamble
-    assert [(p.label, p.kind, p.defined) for p in c.parties] == [("甲", "unknown", False), ("乙", "unknown", False)]
+    assert [(p.label, p.defined) for p in c.parties] == [("甲", False), ("乙", False)]
+    # never named, but a model NDA between companies: the kind of agreement decides, and says so
+    assert c.kind == "b2b" and all(p.kind == "company" and "契約の種類" in p.evidence[0] for p in c.parties)
 
 
 def test_docx_corpus_items_come_from_numbering():

@@ -98,8 +98,8 @@ def _applies_to_document(rule: s.Rule, analysis: Analysis, assume: Assume | None
         return False
     if aw.not_context and set(aw.not_context) & contexts:
         return False
-    has_individual = (assume.bound_party == "individual") if assume and assume.bound_party else bool(
-        analysis.contract.individual_parties)
+    has_individual = (assume.bound_party == "individual") if assume and assume.bound_party else (
+        analysis.contract.binds_individual)
     if aw.bound_party == "individual":
         return has_individual
     if aw.bound_party == "company":

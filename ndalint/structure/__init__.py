@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from ndalint.ingest.document import Document
+from ndalint.structure.bound import mark_bound
+from ndalint.structure.kinds import classify_kind
 from ndalint.structure.layout import build_layout
 from ndalint.structure.model import Article, Contract, DefinedTerm, Item, Paragraph, Party, Section
 from ndalint.structure.parties import find_parties, undefined_labels
+from ndalint.structure.lexicon import lexicon
+from ndalint.structure.resolver import Context, resolve
 from ndalint.structure.terms import find_terms
 from ndalint.structure.topics import contexts_of, topics_of
 
@@ -22,6 +26,10 @@ def parse(doc: Document) -> Contract:
     parties = find_parties(text, terms, preamble)
     parties += undefined_labels(text, layout.body, parties)
     body_text = "\n".join(text[s:e] for s, e in layout.body)
+    kind, kind_evidence = classify_kind(layout.title, body_text, sum(p.kind == "individual" for p in parties),
+                                        sum(p.kind == "company" for p in parties))
+    parties = resolve(parties, Context(text, layout.body, layout.preamble, layout.signature, kind))
+    mark_bound(parties, text, layout.body, lexicon().signer_aliases)
     contexts = contexts_of(body_text, [p.kind for p in parties])
     return Contract(
         document=doc,
@@ -34,4 +42,6 @@ def parse(doc: Document) -> Contract:
         signature=layout.signature,
         body=layout.body,
         contexts=contexts,
+        kind=kind,
+        kind_evidence=kind_evidence,
     )

@@ -123,3 +123,11 @@ class Contract:
     @property
     def individual_parties(self) -> list[Party]:
         return [p for p in self.parties if p.kind == "individual"]
+
+    @property
+    def binds_individual(self) -> bool:
+        """Is a person among the bound parties? Where no duty of secrecy names its subject, any
+        individual party counts (the rules about individuals would otherwise never run on terms
+        that state duties impersonally). An unknown kind counts as not a person: see README."""
+        bound = [p for p in self.parties if p.bound]
+        return any(p.kind == "individual" for p in (bound or self.parties))

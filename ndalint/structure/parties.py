@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ndalint.structure.lexicon import lexicon
 from ndalint.structure.model import DefinedTerm, Party, PartyKind
 
 PARTY_LABELS = set("甲乙丙丁戊")
@@ -72,7 +73,8 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
                 continue
         is_label = t.term in PARTY_LABELS
         in_preamble = preamble is not None and preamble[0] <= t.start < preamble[1]
-        if not is_label and t.style == "hereinafter" and not in_preamble:
+        role = _role_kind(t.term)
+        if not is_label and t.style == "hereinafter" and not in_preamble and not role:
             continue  # 「役員等」「個人情報等」 defined inside clauses are not parties
         if t.style == "means":  # 「会員」とは、…に登録した個人をいう: the head noun decides, not the modifiers
             kind: PartyKind = "individual"
@@ -80,15 +82,38 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
             kind = classify(name, t.term)
             if kind == "unknown" and name and PERSONAL_NAME.match(name):
                 kind = "individual"
+            if kind == "unknown" and role:
+                kind = role
         if not is_label and kind == "unknown":
             continue
         if not is_label and t.style == "hereinafter" and not (name and classify(name) != "unknown") and not INDIVIDUAL.search(t.term) and not COMPANY.search(t.term):
             continue
         seen.add(t.term)
-        parties.append(Party(label=t.term, name=None if placeholder(name) else name, kind=kind, start=t.start, end=t.end))
+        parties.append(Party(label=_label(text, t.term), name=None if placeholder(name) else name, kind=kind,
+                             start=t.start, end=t.end))
     if preamble:
         _pledge(text, preamble, parties, seen)
     return parties
+
+
+_PLEDGE_ORGANISATION = re.compile(
+    r"[、\s\u3000]*(?P<org>[^、。\s\u3000（）()「」]{2,30}?)(?:において|に対し|に対して|に対する|での|の(?:活動|業務|事業|イベント|プロジェクト|運営))"
+)
+
+
+def _role_kind(term: str) -> PartyKind | None:
+    lex = lexicon()
+    if term in lex.individual_roles:
+        return "individual"
+    if term in lex.company_roles:
+        return "company"
+    return None
+
+
+def _label(text: str, term: str) -> str:
+    """「LG JL」 defined, 「LGJL」 used: the clauses' own spelling is the label a reader looks for."""
+    compact = re.sub(r"[\s\u3000]+", "", term)
+    return compact if compact != term and text.count(compact) > text.count(term) else term
 
 
 def undefined_labels(text: str, spans: list[tuple[int, int]], parties: list[Party]) -> list[Party]:
@@ -107,9 +132,10 @@ def _pledge(text: str, preamble: tuple[int, int], parties: list[Party], seen: se
     """誓約書: 「私は、貴社…」 with the addressee on a 〇〇 御中 line above the preamble."""
     start, end = preamble
     chunk = text[start:end]
-    m = re.search(r"(?:^|[\s\u3000。、])(私|わたくし)(?:は|、)", chunk)
+    m = re.search(r"(?:^|[\s\u3000。、])(私|わたくし|本人|誓約者)(?:は|、)", chunk)
     if not m:
         return
+    signer = m.group(1)
     above = [ln.strip(" \u3000") for ln in text[max(0, start - 400) : start].split("\n") if ln.strip(" \u3000")]
     # the addressee: 「株式会社〇〇 御中」, or a company line above 「代表取締役 〇〇 殿」
     name = next((re.sub(r"\s*(御中|殿)$", "", ln) for ln in reversed(above) if COMPANY.search(re.sub(r"\s*(御中|殿)$", "", ln))), None)
@@ -118,6 +144,12 @@ def _pledge(text: str, preamble: tuple[int, int], parties: list[Party], seen: se
         parties.append(Party(company_word.group(1), name, classify(name, company_word.group(1)) if name else "company",
                              start + company_word.start(1), start + company_word.end(1)))
         seen.add(company_word.group(1))
-    if "私" not in seen:
-        parties.append(Party("私", None, "individual", start + m.start(1), start + m.end(1)))
-        seen.add("私")
+    elif not company_word and not any(p.kind == "company" for p in parties):
+        # 「私は、〇〇においてメンターとして活動するにあたり」: the organisation is named inline
+        org = _PLEDGE_ORGANISATION.match(chunk, m.end())
+        if org and org.group("org") not in seen:
+            parties.append(Party(org.group("org"), None, "company", start + org.start("org"), start + org.end("org")))
+            seen.add(org.group("org"))
+    if signer not in seen:
+        parties.append(Party(signer, None, "individual", start + m.start(1), start + m.end(1)))
+        seen.add(signer)

@@ -6,7 +6,14 @@ import re
 
 from ndalint.structure.model import DefinedTerm
 
-HEREINAFTER = re.compile(r"以下[、,]?\s*(?:単に|総称して|併せて|あわせて)?\s*[「『](?P<term>[^」』\n]{1,30})[」』]\s*(?:と(?:いう|いい|称する|総称する|略称する)|という)")
+HEREINAFTER = re.compile(
+    r"以下[、,]?\s*(?:単に|総称して|併せて|あわせて)?\s*[「『](?P<term>[^」』\n]{1,30})[」』]\s*"
+    r"(?:と(?:いう|いい|称する|総称する|略称する|する|します|いいます|呼ぶ)|(?=[。]?[）)]))"
+)
+# Real agreements also define without quotes: （以下、甲という。）, （以下主催者）, （以下、LG JLという。）
+HEREINAFTER_BARE = re.compile(
+    r"[（(]以下[、,]?\s*(?!同じ|同様|本条|この)(?P<term>[^「」『』（）()、。\n\s][^「」『』（）()、。\n]{0,11}?)\s*(?:と(?:いう|する|いいます|します))?。?[）)]"
+)
 MEANS = re.compile(r"[「『](?P<term>[^」』\n]{1,30})[」』]\s*とは(?:、|\s)*(?=(?:(?!」とは).){0,500}?(?:をいう|をいいます|を意味する|を意味します|を指す|を指します|のことをいう))")
 
 
@@ -14,8 +21,9 @@ def find_terms(text: str, spans: list[tuple[int, int]]) -> list[DefinedTerm]:
     terms: list[DefinedTerm] = []
     for start, end in spans:
         chunk = text[start:end]
-        for m in HEREINAFTER.finditer(chunk):
-            terms.append(DefinedTerm(m.group("term"), start + m.start("term"), start + m.end("term"), "hereinafter"))
+        for rx in (HEREINAFTER, HEREINAFTER_BARE):
+            for m in rx.finditer(chunk):
+                terms.append(DefinedTerm(m.group("term"), start + m.start("term"), start + m.end("term"), "hereinafter"))
         for m in MEANS.finditer(chunk):
             # 「X」とは as a definition only where it opens a sentence or follows 本契約において
             before = chunk[max(0, m.start() - 12) : m.start()]

@@ -1,0 +1,106 @@
+"""The bound party: who takes on the duty of confidentiality.
+
+A party is bound when it is the subject of a secrecy duty (乙は、秘密情報を第三者に開示しては
+ならない; 甲及び乙は…漏洩しない; 受領者は… in a mutual NDA binds both), or, where the duty has no
+subject, when it is the one who signs (a pledge's 私) or the class the terms address (a
+community's members). A clause that only asks people not to bring secrets (非公開を望む情報は
+提出しないこと) binds nobody to secrecy, which is why the duty verbs are matched, not the word 秘密.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ndalint.structure.model import Party
+
+# The duty itself: keeping secret, or not disclosing, leaking, telling, sharing, using.
+DUTY = re.compile(
+    r"(秘密(?:を|として)?(?:保持|厳守|守)|守秘|機密を保持|秘密保持義務を負|"
+    r"(?:開示|漏洩|漏えい|口外|他言|提供|共有|公開|公表|漏ら|使用|利用|流用)を?"
+    r"(?:し|さ|せ|す)?(?:ない|ません|てはならない|てはなりません|てはいけ|ないこと|ることを禁止|禁止)|"
+    r"(?:開示|漏洩|漏えい|口外|他言|共有|公開)(?:いた|致)しません|(?:開示|漏洩|漏えい|口外|共有|公開)を禁止)"
+)
+# Someone else's information, that is: a clause telling people not to bring their own secrets
+# (「参加者が非公開を望む情報は開示しないこと」) binds them to nothing.
+SECRET = re.compile(r"(秘密|機密|守秘|内密|知り得た|知りえた|知った|開示された|開示を受けた|提供された|提供を受けた|"
+                    r"業務上の情報|個人情報|顧客情報|の情報を)")
+OWN = re.compile(r"(自ら|自己|自身|自分)の|(?:参加者|会員|私|本人|利用者)が(?:非公開|秘密|公開を望まない|公開したくない)")
+# Leaking in so many words (無断転載, 流出, 口外, posting to SNS): secrecy whatever the object,
+# where the sentence forbids it (the items of a 禁止事項 list end in 行為).
+LEAK = re.compile(r"(無断(?:で)?(?:転載|公開|共有|複製|持ち出)|再配布|流出|口外|他言|漏洩|漏えい|漏ら|"
+                  r"(?:SNS|ＳＮＳ|インターネット|ネット|外部)\s*上?\s*(?:へ|に|で)の?\s*(?:登録|投稿|掲載|公開|発信|拡散|共有))")
+FORBIDS = re.compile(r"(ない|ません|禁止|てはならない|ないこと|行為|厳禁|お控え|ご遠慮)")
+# Role aliases for "whichever party receives": in a mutual NDA they bind every labelled party.
+RECEIVER = re.compile(r"(受領者|被開示者|受領当事者|開示を受けた当事者|各当事者|両当事者|甲及び乙|甲および乙|甲乙)")
+_OPEN, _CLOSE = "（(「『【［", "）)」』】］"
+
+
+def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], signer_aliases: list[str]) -> None:
+    """Set ``bound`` and add the sentence that decided it to each bound party's evidence."""
+    labelled = [p for p in parties if p.label in "甲乙丙丁"]
+    topic_rx = _topic_pattern([p.label for p in parties])
+    unattributed: str | None = None
+    for start, end in body:
+        for sentence in _sentences(text[start:end]):
+            duty = _duty(sentence)
+            if not duty:
+                continue
+            topic = _topic(topic_rx, sentence[: duty.start()])
+            hits = [p for p in parties if p.label in topic]
+            if RECEIVER.search(topic):
+                hits += labelled
+            if not hits:
+                unattributed = unattributed or sentence.strip()
+            for p in hits:
+                _bind(p, sentence)
+    if unattributed and not any(p.bound for p in parties):
+        # no subject anywhere: the signer of a pledge, or the class the terms address
+        addressed = next((p for p in parties if p.label in signer_aliases), None) or next(
+            (p for p in parties if p.kind == "individual"), None)
+        if addressed:
+            _bind(addressed, unattributed)
+
+
+def _duty(sentence: str) -> re.Match[str] | None:
+    """Where the sentence imposes secrecy, the match of its duty verb (what comes before is the subject)."""
+    duty = DUTY.search(sentence)
+    if duty and SECRET.search(sentence) and not OWN.search(sentence[: duty.start()]):
+        return duty
+    leak = LEAK.search(sentence)
+    return leak if leak and FORBIDS.search(sentence, leak.end()) else None
+
+
+def _sentences(chunk: str):
+    """Sentences ending in 。 or a line end; a 。 inside brackets (電子媒体によるものを含む。) ends none."""
+    depth, begin = 0, 0
+    for i, ch in enumerate(chunk):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == "\n" or ch == "。" and depth == 0:
+            if chunk[begin : i + 1].strip():
+                yield chunk[begin : i + 1]
+            begin, depth = i + 1, 0 if ch == "\n" else depth
+    if chunk[begin:].strip():
+        yield chunk[begin:]
+
+
+def _topic_pattern(labels: list[str]) -> re.Pattern[str]:
+    """「乙は」「甲及び乙は」「受領者は」「誓約者も」: who the sentence is about (は/も, not the が of
+    a relative clause such as 「甲が開示した情報」)."""
+    names = "|".join(re.escape(x) for x in sorted(set(labels) | {"受領者", "被開示者", "受領当事者", "各当事者", "両当事者"},
+                                                  key=len, reverse=True))
+    return re.compile(rf"(?<![一-龥ァ-ヶー々])(?:{names})(?:(?:及び|および|並びに|ならびに|又は|または|・|、)(?:{names}))*[はも](?![じ])")
+
+
+def _topic(rx: re.Pattern[str], subject: str) -> str:
+    found = list(rx.finditer(subject))
+    return found[-1].group(0)[:-1] if found else ""
+
+
+def _bind(p: Party, sentence: str) -> None:
+    if not p.bound:
+        p.bound = True
+        quoted = sentence if len(sentence) <= 40 else sentence[:38] + "…"
+        p.evidence.append(f"守秘義務「{quoted}」")

@@ -1,0 +1,48 @@
+"""The party lexicon (``party_words.yaml``): role nouns, signer aliases, template fields and
+signature words, validated once and shared by the party finder and the resolver."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ndalint.errors import ConfigError
+
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Fields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    individual: list[str]
+    company: list[str]
+
+
+class _Signature(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    company: list[str]
+    individual: list[str]
+    weak_individual: list[str]
+
+
+class Lexicon(BaseModel):
+    """``party_words.yaml``: role nouns, signer aliases, template fields and signature words."""
+
+    model_config = ConfigDict(extra="forbid")
+    individual_roles: list[str]
+    company_roles: list[str]
+    pronouns: list[str]
+    signer_aliases: list[str]
+    template_fields: _Fields
+    signature: _Signature
+
+
+@cache
+def lexicon() -> Lexicon:
+    source = resources.files("ndalint.structure") / "party_words.yaml"
+    try:
+        return Lexicon.model_validate(yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise ConfigError(f"{source}: invalid party lexicon: {exc}") from None
