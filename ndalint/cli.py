@@ -20,6 +20,10 @@ from ndalint.lint import lint_path
 from ndalint.rules import RuleSet
 from ndalint.report import FORMATS, render
 from ndalint.report.model import SEVERITIES, Report, Tool
+from ndalint.structure.kinds import KINDS as AGREEMENT_KINDS
+from ndalint.structure.model import Overrides
+
+PARTY_KINDS = ("individual", "company")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -38,6 +42,20 @@ class FailOn(click.ParamType):
         if v.startswith("score:") and v[6:].isdigit() and 0 <= int(v[6:]) <= 100:
             return ("score", int(v[6:]))
         self.fail(f"'{value}' is not one of {', '.join(SEVERITIES)} or score:N (N = 0..100)", param, ctx)
+
+
+class PartyKindParam(click.ParamType):
+    """``LABEL=KIND`` for --party: 乙=individual."""
+
+    name = "LABEL=KIND"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        label, _, kind = str(value).partition("=")
+        if not label.strip() or kind.strip() not in PARTY_KINDS:
+            self.fail(f"'{value}' is not LABEL=KIND with KIND one of {', '.join(PARTY_KINDS)} (e.g. 乙=individual)", param, ctx)
+        return (label.strip(), kind.strip())
 
 
 def _gate(report: Report, fail_on: tuple[str, int]) -> bool:
@@ -96,14 +114,20 @@ def main() -> None:
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra rule directory (repeatable).")
 @click.option("--docx-view", type=click.Choice(ingest.DOCX_VIEWS), default="accepted", show_default=True,
               help="Word files with tracked changes: lint the text with them accepted, or the original.")
+@click.option("--party", "parties", multiple=True, type=PartyKindParam(), metavar="LABEL=KIND",
+              help="State a party's kind instead of reading it: 乙=individual, 甲=company (repeatable).")
+@click.option("--kind", "agreement_kind", type=click.Choice((*AGREEMENT_KINDS, "other")), default=None,
+              help="State the kind of agreement instead of reading it.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[str, int], exit_zero: bool,
-          select: str, ignore: str, rule_dirs: tuple[str, ...], docx_view: str) -> None:
+          select: str, ignore: str, rule_dirs: tuple[str, ...], docx_view: str,
+          parties: tuple[tuple[str, str], ...], agreement_kind: str | None) -> None:
     """Lint contracts (.txt .md .docx .pdf .rtf .odt, a directory, or - for stdin)."""
     engine = RuleSet.load(rule_dirs).select(select.split(","), ignore.split(","))
     targets = list(ingest.discover(paths))
     if not targets:
         raise click.UsageError("no .txt, .md, .docx, .pdf, .rtf or .odt files found in the given paths")
-    documents = [lint_path(p, engine, partial(ingest.load, docx_view=docx_view)) for p in targets]
+    overrides = Overrides(parties=parties, kind=agreement_kind)  # type: ignore[arg-type]
+    documents = [lint_path(p, engine, partial(ingest.load, docx_view=docx_view), overrides) for p in targets]
     report = Report(tool=Tool(version=__version__), documents=documents, rules=engine.info())
     out = render(report, fmt, color=_want_color(output))
     if output:

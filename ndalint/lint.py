@@ -15,6 +15,7 @@ from ndalint.ingest.document import Document
 from ndalint.nlp import Analysis
 from ndalint.report.model import ArticleOut, DocumentReport, Finding, Mitigation, PartyOut, ScoreOut, SourceOut
 from ndalint.score import CATEGORY_WEIGHT, Scored, score
+from ndalint.structure.model import Overrides
 from ndalint.structure.recognition import unrecognized
 
 
@@ -29,8 +30,8 @@ def source_of(doc: Document) -> SourceOut:
     return SourceOut(**{"format": doc.format, "encoding": doc.encoding, **fields})
 
 
-def lint_document(doc: Document, engine: Engine | None = None) -> DocumentReport:
-    contract = structure.parse(doc)
+def lint_document(doc: Document, engine: Engine | None = None, overrides: Overrides | None = None) -> DocumentReport:
+    contract = structure.parse(doc, overrides)
     reason = unrecognized(contract)
     if reason:
         return DocumentReport(path=doc.path, status="unrecognized", notice=reason, title=contract.title,
@@ -76,9 +77,10 @@ def _drivers(findings: list[Finding], weights: dict[str, float], top: int = 5) -
     return [r for r, _ in sorted(strength.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
 
 
-def lint_path(path: str, engine: Engine | None = None, load: Callable[[str], Document] = ingest.load) -> DocumentReport:
+def lint_path(path: str, engine: Engine | None = None, load: Callable[[str], Document] = ingest.load,
+              overrides: Overrides | None = None) -> DocumentReport:
     try:
         doc = load(path)
     except InputError as exc:
         return DocumentReport(path=path if path != ingest.STDIN else "<stdin>", status="error", error=str(exc))
-    return lint_document(doc, engine)
+    return lint_document(doc, engine, overrides)

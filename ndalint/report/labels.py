@@ -95,6 +95,36 @@ def source_ja(source) -> str | None:
     return "、".join(parts) or None
 
 
+AGREEMENT_KIND_JA = {
+    "employment": "雇用・入社時の誓約", "exit-pledge": "退職時の誓約", "freelance": "業務委託（個人）", "c2c": "個人間取引",
+    "panel": "モニター・調査", "co-creation": "共創・アイデア募集", "community": "コミュニティ・会員規約",
+    "event": "イベント参加", "visitor": "来訪・入館", "beta-test": "ベータテスト", "b2b": "法人間の取引", "other": "その他",
+}
+
+
+def bound_ja(parties) -> str:
+    """拘束される当事者：乙（個人）— 根拠：署名欄「氏名」「印」; or why it could not be told."""
+    bound = [p for p in parties if p.bound]
+    if not bound:
+        return "拘束される当事者：特定できませんでした（守秘義務の主語が見つかりません）。個人が対象の規定は、個人の当事者がいれば適用しています"
+    who = "、".join(f"{p.label}（{KIND_JA.get(p.kind, p.kind)}{'・指定' if p.overridden else ''}）" for p in bound)
+    reasons = [e for p in bound for e in p.evidence if not e.startswith("守秘義務")][:2]
+    line = f"拘束される当事者：{who}" + (f" — 根拠：{'、'.join(reasons)}" if reasons else "")
+    unknown = [p.label for p in bound if p.kind == "unknown"]
+    if unknown:
+        line += f"。{'・'.join(unknown)}が個人か法人か判定できませんでした（--party {unknown[0]}=individual のように指定できます）"
+    return line
+
+
+def kind_ja(kind: str | None, evidence: list[str], overridden: bool = False) -> str | None:
+    """契約の種類：業務委託（個人）— 根拠：「業務委託契約書」（表題）."""
+    if not kind:
+        return None
+    line = f"契約の種類：{AGREEMENT_KIND_JA.get(kind, kind)}" + ("（指定）" if overridden else "")
+    reasons = list(dict.fromkeys(e.split("（")[0] if e.startswith("「") else e for e in evidence))[:2]
+    return line + (f" — 根拠：{'、'.join(reasons)}" if reasons and not overridden else "")
+
+
 def run_summary(documents: int, findings: int, errors: int = 0, unrecognized: int = 0) -> str:
     """3件の文書を検査: 指摘 12件、読み込みエラー 1件、契約書として未認識 1件."""
     return (f"{documents}件の文書を検査: 指摘 {findings}件" + (f"、読み込みエラー {errors}件" if errors else "")

@@ -87,7 +87,11 @@ def _document(doc: DocumentReport) -> list[str]:
             cats = "、".join(f"{md(L.CATEGORY_JA.get(c, c))} {v}" for c, v in sc.categories.items())
             out += [f"{s['categories']}: {cats}", ""]
     if doc.parties:
-        out += [f"{s['parties']}: " + "、".join(md(L.party_ja(p.label, p.name, p.kind)) for p in doc.parties), ""]
+        out += [f"{s['parties']}: " + "、".join(md(L.party_ja(p.label, p.name, p.kind)) for p in doc.parties), "",
+                md(L.bound_ja(doc.parties)), ""]
+    kind = L.kind_ja(doc.kind, doc.kind_evidence, doc.kind_overridden)
+    if kind:
+        out += [md(kind), ""]
     findings = sorted(doc.findings, key=lambda f: (f.start, f.end, f.rule_id))
     if findings:
         out += [f"#### {s['findings']}（{len(findings)}件）", "",

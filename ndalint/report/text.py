@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from ndalint.report.labels import BAND_JA, CATEGORY_JA, KIND_JA, SEVERITY_JA, VERDICT, source_ja, where
+from ndalint.report.labels import BAND_JA, CATEGORY_JA, KIND_JA, SEVERITY_JA, VERDICT, bound_ja, kind_ja, source_ja, where
 from ndalint.report.model import SEVERITIES, DocumentReport, Finding, Report
 
 SEVERITY_STYLE = {"info": "dim", "low": "cyan", "medium": "yellow", "high": "bold red", "critical": "bold white on red"}
@@ -115,6 +115,10 @@ class _Renderer:
         if doc.parties:
             parties = "、".join(f"{p.label}＝{p.name or '（名称なし）'}（{KIND_JA.get(p.kind, p.kind)}）" for p in doc.parties)
             self.para("当事者：" + parties, hang=2)
+            self.para(bound_ja(doc.parties), hang=2)
+        kind = kind_ja(doc.kind, doc.kind_evidence, doc.kind_overridden)
+        if kind:
+            self.para(kind, hang=2)
         if doc.articles:
             first, last = doc.articles[0].number, doc.articles[-1].number
             self.para(f"条項：{len(doc.articles)}か条（第{first}条〜第{last}条）")

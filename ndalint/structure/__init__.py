@@ -6,17 +6,18 @@ from ndalint.ingest.document import Document
 from ndalint.structure.bound import mark_bound
 from ndalint.structure.kinds import classify_kind
 from ndalint.structure.layout import build_layout
-from ndalint.structure.model import Article, Contract, DefinedTerm, Item, Paragraph, Party, Section
+from ndalint.structure.model import Article, Contract, DefinedTerm, Item, Overrides, Paragraph, Party, Section
 from ndalint.structure.parties import find_parties, undefined_labels
 from ndalint.structure.lexicon import lexicon
 from ndalint.structure.resolver import Context, resolve
 from ndalint.structure.terms import find_terms
-from ndalint.structure.topics import contexts_of, topics_of
+from ndalint.structure.topics import context_of_kind, topics_of
 
-__all__ = ["Article", "Contract", "DefinedTerm", "Item", "Paragraph", "Party", "Section", "parse"]
+__all__ = ["Article", "Contract", "DefinedTerm", "Item", "Overrides", "Paragraph", "Party", "Section", "parse"]
 
 
-def parse(doc: Document) -> Contract:
+def parse(doc: Document, overrides: Overrides | None = None) -> Contract:
+    overrides = overrides or Overrides()
     layout = build_layout(doc)
     text = doc.text
     for art in layout.articles:
@@ -26,11 +27,14 @@ def parse(doc: Document) -> Contract:
     parties = find_parties(text, terms, preamble)
     parties += undefined_labels(text, layout.body, parties)
     body_text = "\n".join(text[s:e] for s, e in layout.body)
-    kind, kind_evidence = classify_kind(layout.title, body_text, sum(p.kind == "individual" for p in parties),
-                                        sum(p.kind == "company" for p in parties))
-    parties = resolve(parties, Context(text, layout.body, layout.preamble, layout.signature, kind))
+    if overrides.kind:
+        kind, kind_evidence = overrides.kind, ["利用者の指定（--kind）"]
+    else:
+        kind, kind_evidence = classify_kind(layout.title, body_text, sum(p.kind == "individual" for p in parties),
+                                            sum(p.kind == "company" for p in parties))
+    parties = resolve(parties, Context(text, layout.body, layout.preamble, layout.signature, kind), overrides.parties)
     mark_bound(parties, text, layout.body, lexicon().signer_aliases)
-    contexts = contexts_of(body_text, [p.kind for p in parties])
+    contexts = context_of_kind(kind)
     return Contract(
         document=doc,
         title=layout.title,
@@ -44,4 +48,5 @@ def parse(doc: Document) -> Contract:
         contexts=contexts,
         kind=kind,
         kind_evidence=kind_evidence,
+        kind_overridden=overrides.kind is not None,
     )

@@ -88,6 +88,14 @@ class Section:
     title: str | None = None
 
 
+@dataclass(frozen=True)
+class Overrides:
+    """What the user states instead of letting ndalint read it (``--party 乙=individual``, ``--kind panel``)."""
+
+    parties: tuple[tuple[str, PartyKind], ...] = ()
+    kind: str | None = None
+
+
 @dataclass
 class Contract:
     document: Document

@@ -38,10 +38,12 @@ class Context:
     agreement: str | None  # the kind of agreement, from kinds.py
 
 
-def resolve(parties: list[Party], ctx: Context) -> list[Party]:
-    """Complete the parties: role classes, evidence and kinds; signer aliases follow the signer."""
+def resolve(parties: list[Party], ctx: Context, stated: tuple[tuple[str, PartyKind], ...] = ()) -> list[Party]:
+    """Complete the parties: role classes, evidence and kinds; signer aliases follow the signer.
+    ``stated`` kinds (the user's --party) win over everything read from the text."""
     lex = lexicon()
     parties = parties + _role_parties(parties, ctx, lex)
+    _apply_stated(parties, stated)
     for p in parties:
         _first_evidence(p, ctx)
     _signature_evidence(parties, ctx, lex, weak=False)
@@ -139,7 +141,8 @@ def _template_evidence(parties: list[Party], ctx: Context, lex: Lexicon) -> None
     for p in parties:
         if p.kind != "unknown" or p.overridden:
             continue
-        m = _TEMPLATE.search(ctx.text[max(0, p.start - 40) : p.start].split("（以下")[0].split("(以下")[0])
+        before = re.split(r"[（(]以下", ctx.text[max(0, p.start - 60) : p.start])
+        m = _TEMPLATE.search(before[-2]) if len(before) > 1 else None
         if not m:
             continue
         field = m.group(1).lower()
@@ -182,6 +185,16 @@ def _signer_aliases(parties: list[Party], lex: Lexicon) -> None:
     for p in parties:
         if p is not signer and p.label in lex.signer_aliases and p.kind != signer.kind and not p.overridden:
             _decide(p, signer.kind, f"署名者「{signer.label}」と同じ", signer.confidence)
+
+
+def _apply_stated(parties: list[Party], stated: tuple[tuple[str, PartyKind], ...]) -> None:
+    for label, kind in stated:
+        party = next((p for p in parties if p.label == label), None)
+        if party is None:  # a party the text never names as such: the user knows it is there
+            party = Party(label, None, kind, 0, 0)
+            parties.append(party)
+        party.kind, party.overridden, party.confidence = kind, True, 1.0
+        party.evidence.insert(0, f"利用者の指定（--party {label}={kind}）")
 
 
 def _decide(p: Party, kind: PartyKind, why: str, confidence: float) -> None:

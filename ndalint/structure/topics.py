@@ -49,6 +49,20 @@ def topics_of(title: str | None, text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# The context a rule's applies_when reads, from the primary kind of agreement. Communities, events,
+# visitors and beta tests bind participants as co-creation sessions do (staged disclosure and the
+# participant rules apply to them); c2c sellers and "other" get no context.
+KIND_CONTEXT = {
+    "employment": "employment", "exit-pledge": "employment", "freelance": "freelance", "panel": "panel",
+    "co-creation": "co-creation", "community": "co-creation", "event": "co-creation", "visitor": "co-creation",
+    "beta-test": "co-creation", "b2b": "company-to-company",
+}
+
+
+def context_of_kind(kind: str | None) -> frozenset[str]:
+    return frozenset({KIND_CONTEXT[kind]}) if kind in KIND_CONTEXT else frozenset()
+
+
 def contexts_of(text: str, party_kinds: list[str]) -> frozenset[str]:
     """What kind of agreement this is. Keywords alone are weak (an NDA between companies still
     binds officers 在職中および退職後も), so individual contexts need an individual party or,

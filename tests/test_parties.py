@@ -1,0 +1,126 @@
+"""Who the parties are, their kind, who is bound, and the kind of agreement: the resolver on the
+forms real agreements take (examples written for these tests), and the user's overrides."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import check_json, run_cli
+from ndalint import structure
+from ndalint.ingest.document import Document, blocks_from_lines
+
+
+def parse(text: str) -> structure.Contract:
+    return structure.parse(Document(path="t", format="txt", text=text, blocks=blocks_from_lines(text)))
+
+
+def kinds(c: structure.Contract) -> dict[str, str]:
+    return {p.label: p.kind for p in c.parties}
+
+
+def bound(c: structure.Contract) -> set[str]:
+    return {p.label for p in c.parties if p.bound}
+
+
+def test_a_class_the_terms_address_is_a_party_without_a_definition():
+    c = parse("オンライン勉強会 参加規約\n第1条（参加）\n参加者は、事務局の案内に従うものとします。\n"
+              "第2条（秘密）\n参加者は、勉強会で知り得た他の参加者の情報を第三者に開示してはなりません。\n"
+              "第3条（運営）\n事務局は、本規約を変更できます。事務局の判断は最終とします。\n")
+    assert kinds(c) == {"参加者": "individual", "事務局": "company"}
+    assert bound(c) == {"参加者"}
+    assert any("参加者は" in e for e in c.party("参加者").evidence)
+
+
+@pytest.mark.parametrize("definition, label", [("（以下、甲という。）", "甲"), ("（以下「甲」とする。）", "甲"), ("（以下「甲」）", "甲")])
+def test_definitions_without_quotes_or_without_toiu(definition, label):
+    c = parse(f"秘密保持契約書\nサンプル商事株式会社{definition}と山田花子（以下「乙」という。）は、次のとおり契約を締結する。\n"
+              "第1条（秘密保持）\n乙は、甲から開示された秘密情報を第三者に開示しない。\n")
+    assert kinds(c) == {label: "company", "乙": "individual"}
+
+
+@pytest.mark.parametrize("field, kind", [("{{staff_name}}", "individual"), ("{{clientName}}", "company"),
+                                         ("${member}", "individual")])
+def test_template_fields_say_what_they_will_hold(field, kind):
+    c = parse(f"秘密保持契約書\nサンプル商事株式会社（以下「甲」という。）と{field}（以下「乙」という。）は、次のとおり合意する。\n"
+              "第1条（秘密保持）\n乙は、知り得た秘密情報を第三者に開示しない。\n")
+    assert c.party("乙").kind == kind and c.party("乙").name is None
+    assert any("記入欄" in e for e in c.party("乙").evidence)
+
+
+SIGNED = """業務委託契約書
+＿＿＿＿（以下「甲」という。）と＿＿＿＿（以下「乙」という。）は、次のとおり契約を締結する。
+第1条（秘密保持）
+乙は、業務上知り得た甲の秘密情報を第三者に開示しない。
+本契約の成立を証するため、本書2通を作成する。
+甲
+会社名：
+代表取締役：
+乙
+{lines}
+"""
+
+
+@pytest.mark.parametrize("lines, kind", [("住所：\n氏名：\n生年月日：", "individual"), ("商号：\n代表者：", "company")])
+def test_the_signature_block_tells_a_blank_party_apart(lines, kind):
+    c = parse(SIGNED.format(lines=lines))
+    assert c.party("甲").kind == "company" and c.party("乙").kind == kind
+    assert any(e.startswith("署名欄") for e in c.party("乙").evidence)
+
+
+def test_a_pledge_signed_by_a_company_through_its_representative():
+    c = parse("秘密保持誓約書\n株式会社サンプル\n総務部 佐藤一郎 様\n株式会社テスト\n代表取締役\n鈴木次郎\n"
+              "私は、貴社との取引に関して開示を受ける秘密情報につき、以下を遵守することを誓約いたします。\n"
+              "第1条（秘密保持）\n誓約者は、秘密情報を第三者に開示しません。\n誓約者は、秘密情報を目的外に使用しません。\n")
+    assert kinds(c) == {"貴社": "company", "私": "company", "誓約者": "company"}
+    assert bound(c) == {"誓約者"}
+
+
+def test_a_pledge_by_a_person_binds_the_signer():
+    c = parse("誓約書\n株式会社サンプル 御中\n私は、貴社に入社するにあたり、次の事項を誓約します。\n"
+              "1. 在職中に知り得た貴社の秘密を漏らしません。\n2. 退職時に貸与品を返却します。\n以上\n氏名　　　　印\n")
+    assert kinds(c) == {"貴社": "company", "私": "individual"}
+    assert bound(c) == {"私"}
+
+
+def test_mutual_duties_bind_both_and_blanks_between_companies_are_companies():
+    c = parse("秘密保持契約書\n〇〇株式会社（以下「甲」という。）と${乙名}（以下「乙」という。）は、両社間の取引の検討に関し、"
+              "次のとおり秘密保持契約を締結する。\n第1条（秘密保持）\n受領者は、開示者の秘密情報を第三者に開示してはならない。\n")
+    assert c.kind == "b2b"
+    assert kinds(c) == {"甲": "company", "乙": "company"}
+    assert bound(c) == {"甲", "乙"}
+
+
+def test_a_clause_about_ones_own_secrets_binds_nobody():
+    c = parse("アイデアソン参加規約\n第1条（公開）\n主催者は、当日の発表を公開します。主催者は、記録を残します。\n"
+              "第2条（秘密について）\n参加者は、参加者が非公開を望む情報を本イベントで開示しないものとします。\n"
+              "第3条（参加）\n参加者は、主催者の案内に従います。\n")
+    assert bound(c) == set()
+
+
+def test_posting_to_sns_is_a_secrecy_duty():
+    c = parse("見学会参加規約\n第1条（撮影の禁止）\n参加者は、会場内を撮影し、その写真をSNSへ投稿することを禁止します。\n"
+              "第2条（参加）\n参加者は、主催者の指示に従います。主催者は、参加を断ることができます。\n")
+    assert bound(c) == {"参加者"}
+
+
+def test_a_generic_discloser_recipient_template_is_not_two_individuals():
+    c = parse("秘密保持契約書\n開示者と受領者は、次のとおり合意する。\n第1条（秘密保持）\n受領者は、開示者の秘密情報を第三者に開示しない。\n")
+    assert not any(p.kind == "individual" for p in c.parties)
+
+
+def test_overrides_win_and_are_shown_as_such(tmp_path):
+    path = tmp_path / "nda.txt"
+    path.write_text("秘密保持契約書\n＿＿＿（以下「甲」という。）と＿＿＿（以下「乙」という。）は、次のとおり合意する。\n"
+                    "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示しない。\n", encoding="utf-8")
+    _, data, _ = check_json(path, extra=("--exit-zero", "--party", "乙=individual", "--kind", "panel"))
+    doc = data["documents"][0]
+    party = next(p for p in doc["parties"] if p["label"] == "乙")
+    assert party["kind"] == "individual" and party["overridden"] and party["confidence"] == 1.0 and party["bound"]
+    assert doc["kind"] == "panel" and doc["kind_overridden"]
+
+
+def test_a_bad_party_override_is_a_usage_error(tmp_path):
+    path = tmp_path / "nda.txt"
+    path.write_text("契約書\n", encoding="utf-8")
+    result = run_cli("check", "--party", "乙=person", str(path))
+    assert result.exit_code == 2 and "LABEL=KIND" in result.stderr
