@@ -124,3 +124,10 @@ def test_a_bad_party_override_is_a_usage_error(tmp_path):
     path.write_text("契約書\n", encoding="utf-8")
     result = run_cli("check", "--party", "乙=person", str(path))
     assert result.exit_code == 2 and "LABEL=KIND" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["LG Sample Lab株式会社", "AI TECH TEAM", "Blue Ocean Works合同会社"])
+def test_latin_names_keep_their_spaces(name):
+    c = parse(f"秘密保持契約書\n{name}（以下「甲」という。）と山田花子（以下「乙」という。）は、次のとおり合意する。\n"
+              "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示しない。\n")
+    assert c.party("甲").name == name

@@ -21,7 +21,10 @@ INDIVIDUAL = re.compile(
 )
 # 山田花子, 山田 花子, 佐藤あゆみ: a short name with no company marker, as individuals sign
 PERSONAL_NAME = re.compile(r"^[一-龥々]{1,4}[\s\u3000]?[一-龥々ぁ-んァ-ヶー]{1,5}$")
-NAME_BEFORE = re.compile(r"(?P<name>[^\s、。「」『』（）()：:]{1,40}(?:[（(][^（）()]{1,40}[）)])?)\s*[（(]\s*$")
+# Latin names keep their spaces (LG Japan Lab株式会社, AI TECH TEAM); Japanese names have none.
+NAME_BEFORE = re.compile(
+    r"(?P<name>(?:[A-Za-z0-9][A-Za-z0-9&.'\-]*[ \u3000])*[^\s、。「」『』（）()：:]{1,40}(?:[（(][^（）()]{1,40}[）)])?)\s*[（(]\s*$"
+)
 # Blanks a template leaves for the name: ＿＿＿, 〇〇〇〇, △△, ${乙名}, {{staff_name}}, 【氏名】, ［会社名］.
 _BLANK_CHARS = " \t\u3000＿_〇○●◯△▲□■×✕＊*・…‥-－ー‐.．"
 _TEMPLATE_FIELD = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|【[^】]*】|［[^］]*］|\[[^\]]*\]|＜[^＞]*＞|<[^>]*>|《[^》]*》")
