@@ -306,7 +306,7 @@ def _measure_bound(m: Measure, name: str, label: Expected, rep: DocumentReport) 
     got, fallback = reported_individual_bound(rep)
     if fallback:
         m.fallback.append(name)
-    why = _unread(rep) or ("no party marked bound: any individual party counts" if fallback
+    why = _unread(rep) or ("no party marked bound: the kind of agreement or any individual party decides" if fallback
                            else "bound: " + ", ".join(f"{p.label} ({p.kind})" for p in rep.parties if p.bound))
     m.add(got == label.individual_bound, MeasureMiss(document=name, expected=label.individual_bound, got=got, why=why))
 
@@ -321,6 +321,8 @@ def reported_individual_bound(rep: DocumentReport) -> tuple[bool | None, bool]:
         return None, False
     if any(p.bound for p in rep.parties):
         return any(p.bound and p.kind == "individual" for p in rep.parties), False
+    if rep.binds_individual is not None:
+        return rep.binds_individual, True  # the pipeline's own policy for a duty without a subject
     return any(p.kind == "individual" for p in rep.parties), True
 
 

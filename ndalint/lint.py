@@ -59,6 +59,7 @@ def lint_document(doc: Document, engine: Engine | None = None, overrides: Overri
         kind=contract.kind,
         kind_evidence=contract.kind_evidence,
         kind_overridden=contract.kind_overridden,
+        binds_individual=contract.binds_individual,
         articles=[ArticleOut(number=a.number, title=a.title, line=doc.locate(a.start).line) for a in contract.articles],
         score=ScoreOut(value=s.value, band=s.band, categories=s.categories, drivers=drivers),
         findings=findings,

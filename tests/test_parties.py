@@ -131,3 +131,45 @@ def test_latin_names_keep_their_spaces(name):
     c = parse(f"秘密保持契約書\n{name}（以下「甲」という。）と山田花子（以下「乙」という。）は、次のとおり合意する。\n"
               "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示しない。\n")
     assert c.party("甲").name == name
+
+
+def test_a_company_pledging_to_another_is_bound_and_not_a_person():
+    c = parse("秘密保持に関する誓約書\n株式会社サンプル 御中\n当社は、貴社から開示を受ける技術情報について、次のとおり誓約いたします。\n"
+              "1. 開示を受けた情報を第三者に開示しないこと。\n2. 開示を受けた情報を目的外に使用しないこと。\n以上\n")
+    assert kinds(c) == {"貴社": "company", "当社": "company"}
+    assert bound(c) == {"当社"} and not c.binds_individual
+
+
+def test_discloser_and_recipient_named_as_the_parties():
+    c = parse("秘密保持契約書\n\n開示者：株式会社リバー（以下「開示者」という。）\n受領者：ライト解析株式会社（以下「受領者」という。）\n\n"
+              "開示者と受領者は、次のとおり合意する。\n第1条（秘密保持）\n受領者は、開示者の秘密情報を第三者に開示してはならない。\n")
+    assert kinds(c) == {"開示者": "company", "受領者": "company"}
+    assert bound(c) == {"受領者"} and not c.binds_individual
+
+
+def test_a_blank_contractor_in_a_freelance_template_is_a_person():
+    c = parse("業務委託契約書\n株式会社サンプル（以下「委託者」という。）と＿＿＿＿（以下「受託者」という。）は、"
+              "ウェブ制作業務の委託について次のとおり契約を締結する。\n第1条（秘密保持）\n受託者は、業務上知り得た秘密を第三者に漏らしてはならない。\n")
+    assert c.kind == "freelance"
+    assert kinds(c) == {"委託者": "company", "受託者": "individual"} and bound(c) == {"受託者"}
+
+
+def test_compound_role_nouns_and_mixed_classes():
+    c = parse("モニター会員規約\n第1条（定義）\n当社のモニターサイトに登録した個人（以下「モニター会員」という。）に適用します。\n"
+              "第2条（秘密保持）\nモニター会員は、調査で知り得た情報を第三者に開示してはなりません。\n")
+    assert c.party("モニター会員").kind == "individual" and bound(c) == {"モニター会員"}
+    mixed = parse("先行体験プログラム利用条件\n本条件に同意いただいた法人及び個人（以下「ユーザー」といいます。）は、次の条件に従います。\n"
+                  "第1条（秘密保持）\nユーザーは、当社が公表していない情報を第三者に開示してはなりません。\n")
+    assert mixed.party("ユーザー").kind == "unknown"
+
+
+def test_chat_rules_without_a_named_member_still_bind_people():
+    c = parse("オープンチャット参加ルール\n1. 投稿について\n他の人の投稿をスクリーンショットで外部に共有しないでください。\n"
+              "2. 宣伝について\n宣伝目的の投稿はご遠慮ください。\n3. 退出について\nルールに従えない場合は退出をお願いします。\n")
+    assert c.kind == "community" and c.binds_individual
+
+
+def test_a_spaced_out_title_is_still_the_title():
+    c = parse("誓　約　書\n株式会社サンプル 御中\n私は、貴社を退職するにあたり、次の事項を誓約いたします。\n"
+              "1. 在職中に知り得た秘密を漏らしません。\n以上\n")
+    assert c.title == "誓　約　書" and c.kind == "exit-pledge"

@@ -173,7 +173,7 @@ def _overview(doc: DocumentReport, findings: list[Finding]) -> str:
             f' <span class="kind kind-{_e(p.kind)}">{_e(L.KIND_JA.get(p.kind, p.kind))}</span></li>' for p in doc.parties)
         kind = L.kind_ja(doc.kind, doc.kind_evidence, doc.kind_overridden)
         parties = (f'<div class="parties"><h3>{_e(s["parties"])}</h3><ul>{items}</ul>'
-                   f'<p class="note">{_e(L.bound_ja(doc.parties))}</p>'
+                   f'<p class="note">{_e(L.bound_ja(doc.parties, doc.binds_individual))}</p>'
                    + (f'<p class="note">{_e(kind)}</p>' if kind else "") + "</div>")
     return f'<div class="overview">{gauge}{breakdown}{parties}</div>'
 

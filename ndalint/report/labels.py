@@ -102,11 +102,13 @@ AGREEMENT_KIND_JA = {
 }
 
 
-def bound_ja(parties) -> str:
+def bound_ja(parties, binds_individual: bool | None = None) -> str:
     """拘束される当事者：乙（個人）— 根拠：署名欄「氏名」「印」; or why it could not be told."""
     bound = [p for p in parties if p.bound]
     if not bound:
-        return "拘束される当事者：特定できませんでした（守秘義務の主語が見つかりません）。個人が対象の規定は、個人の当事者がいれば適用しています"
+        applied = "適用しています" if binds_individual else "適用していません"
+        return (f"拘束される当事者：特定できませんでした（守秘義務の主語が見つかりません）。"
+                f"個人向けの規定は、契約の種類と当事者から判断して{applied}")
     who = "、".join(f"{p.label}（{KIND_JA.get(p.kind, p.kind)}{'・指定' if p.overridden else ''}）" for p in bound)
     reasons = [e for p in bound for e in p.evidence if not e.startswith("守秘義務")][:2]
     line = f"拘束される当事者：{who}" + (f" — 根拠：{'、'.join(reasons)}" if reasons else "")

@@ -92,6 +92,8 @@ class DocumentReport(_Model):
                              "freelance | c2c | panel | co-creation | community | event | visitor | beta-test | b2b | other")
     kind_evidence: list[str] = Field(default_factory=list)
     kind_overridden: bool = False
+    binds_individual: bool | None = Field(default=None, description="the rules about individuals apply: a bound "
+                                          "party is a person (see the README's policy for duties without a subject)")
     parties: list[PartyOut] = Field(default_factory=list)
     articles: list[ArticleOut] = Field(default_factory=list)
     score: ScoreOut | None = None

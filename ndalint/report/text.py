@@ -115,7 +115,7 @@ class _Renderer:
         if doc.parties:
             parties = "、".join(f"{p.label}＝{p.name or '（名称なし）'}（{KIND_JA.get(p.kind, p.kind)}）" for p in doc.parties)
             self.para("当事者：" + parties, hang=2)
-            self.para(bound_ja(doc.parties), hang=2)
+            self.para(bound_ja(doc.parties, doc.binds_individual), hang=2)
         kind = kind_ja(doc.kind, doc.kind_evidence, doc.kind_overridden)
         if kind:
             self.para(kind, hang=2)

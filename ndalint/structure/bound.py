@@ -22,8 +22,8 @@ DUTY = re.compile(
 )
 # Someone else's information, that is: a clause telling people not to bring their own secrets
 # (「参加者が非公開を望む情報は開示しないこと」) binds them to nothing.
-SECRET = re.compile(r"(秘密|機密|守秘|内密|知り得た|知りえた|知った|開示された|開示を受けた|提供された|提供を受けた|"
-                    r"業務上の情報|個人情報|顧客情報|の情報を)")
+SECRET = re.compile(r"(秘密|機密|守秘|内密|非公開|未公表|公表していない|社外秘|部外秘|知り得た|知りえた|知った|"
+                    r"開示された|開示を受けた|提供された|提供を受けた|業務上の情報|個人情報|顧客情報|の情報を)")
 OWN = re.compile(r"(自ら|自己|自身|自分)の|(?:参加者|会員|私|本人|利用者)が(?:非公開|秘密|公開を望まない|公開したくない)")
 # Leaking in so many words (無断転載, 流出, 口外, posting to SNS): secrecy whatever the object,
 # where the sentence forbids it (the items of a 禁止事項 list end in 行為).
@@ -37,7 +37,7 @@ _OPEN, _CLOSE = "（(「『【［", "）)」』】］"
 
 def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], signer_aliases: list[str]) -> None:
     """Set ``bound`` and add the sentence that decided it to each bound party's evidence."""
-    labelled = [p for p in parties if p.label in "甲乙丙丁"]
+    labelled = [p for p in parties if p.primary and p.origin != "signer"]
     topic_rx = _topic_pattern([p.label for p in parties])
     unattributed: str | None = None
     for start, end in body:
@@ -47,15 +47,15 @@ def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], sig
                 continue
             topic = _topic(topic_rx, sentence[: duty.start()])
             hits = [p for p in parties if p.label in topic]
-            if RECEIVER.search(topic):
-                hits += labelled
+            if RECEIVER.search(topic) and not hits:  # a role word, not a party's own label
+                hits = labelled
             if not hits:
                 unattributed = unattributed or sentence.strip()
             for p in hits:
                 _bind(p, sentence)
     if unattributed and not any(p.bound for p in parties):
         # no subject anywhere: the signer of a pledge, or the class the terms address
-        addressed = next((p for p in parties if p.label in signer_aliases), None) or next(
+        addressed = next((p for p in parties if p.origin == "signer" or p.label in signer_aliases), None) or next(
             (p for p in parties if p.kind == "individual"), None)
         if addressed:
             _bind(addressed, unattributed)

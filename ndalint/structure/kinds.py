@@ -152,7 +152,7 @@ def _score_words(lexicon: KindLexicon, title: str, text: str) -> dict[str, _Scor
 
 # --- the title when the layout found none ---------------------------------------------------
 
-_TITLE_LINE = re.compile(r"(書|規約|規程|規則|ルール|ガイドライン|契約|誓約|同意)[）)]?$")
+_TITLE_LINE = re.compile(r"(書|規約|規程|規則|ルール|ガイドライン|契約|誓約|同意|条件)[）)]?$")
 
 
 def _fallback_title(text: str) -> str:

@@ -33,6 +33,7 @@ from ndalint.structure.numerals import label_number, parse_number
 # A preamble written as plain Markdown above fenced articles: it defines the parties and concludes.
 _FENCE_PREAMBLE = re.compile(r"以下[、,]?[「『][^」』]{1,20}[」』]")
 _CONCLUDES = re.compile(r"(締結|合意|誓約|同意|約する)")
+_PARTY_LINE = re.compile(r"[（(]以下[、,]?\s*[「『][^」』]{1,20}[」』]")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 
 
@@ -96,10 +97,13 @@ class Layout:
 def _front_matter(doc: Document, front: list[Block]) -> tuple[str | None, Section | None]:
     """Title and preamble from the blocks before the first article."""
     title = None
+    # 「誓　約　書」: titles are often spaced out; the words are found without the spaces
     candidates = [content(doc, b) for b in front]
-    candidates = [t for t in candidates if t and len(t) <= 60 and TITLE_WORDS.search(t) and not PREAMBLE_CUES.search(t)]
+    candidates = [t for t in candidates if t and len(t) <= 60 and TITLE_WORDS.search(re.sub(r"[\s\u3000]", "", t))
+                  and not PREAMBLE_CUES.search(t)]
     # "モデル契約書 ver1.0" above "秘密保持契約書（AI）": prefer a line that ends with the document type
-    title = next((t for t in candidates if TITLE_AT_END.search(t)), candidates[0] if candidates else None)
+    title = next((t for t in candidates if TITLE_AT_END.search(re.sub(r"[\s\u3000]", "", t))),
+                 candidates[0] if candidates else None)
     preamble = None
     for i in range(len(front) - 1, -1, -1):
         text = content(doc, front[i])
@@ -108,6 +112,11 @@ def _front_matter(doc: Document, front: list[Block]) -> tuple[str | None, Sectio
             # a preamble may run over several lines (wrapped PDF text, 私は… then a second sentence)
             while j > 0 and _continues_preamble(doc, front[j - 1], front[j]):
                 j -= 1
+            # party lines set apart above it (開示者：株式会社A（以下「開示者」という。）) belong to it
+            k = j
+            while k > 0 and (not content(doc, front[k - 1]) or _PARTY_LINE.search(content(doc, front[k - 1]))):
+                k -= 1
+            j = next((x for x in range(k, j + 1) if content(doc, front[x])), j)
             preamble = Section(front[j].start, front[i].end)
             break
     return title, preamble

@@ -12,6 +12,9 @@ from typing import Literal
 from ndalint.ingest.document import Document
 
 PartyKind = Literal["company", "individual", "unknown"]
+#: Kinds of agreement whose bound side is a person by nature (the other side an organisation).
+PERSON_BOUND_KINDS = frozenset({"employment", "exit-pledge", "freelance", "c2c", "panel", "co-creation", "community",
+                                "event", "visitor", "beta-test"})
 
 
 @dataclass
@@ -69,6 +72,14 @@ class Party:
     evidence: list[str] = field(default_factory=list)  # the words that decided kind and bound, quoted
     confidence: float = 0.0  # 0..1: how sure the kind is (1.0 for a user's override)
     overridden: bool = False  # kind stated by the user (--party), not read from the text
+    # definition: named in the contract (株式会社A（以下「甲」）); label: 甲/乙 used, never defined;
+    # signer: who gives a pledge; role: a class the terms address (参加者は…); stated: --party only
+    origin: str = "definition"
+
+    @property
+    def primary(self) -> bool:
+        """A party to the contract itself, as opposed to a class or pronoun the text refers to."""
+        return self.origin in ("definition", "label", "signer", "stated")
 
 
 @dataclass
@@ -134,8 +145,11 @@ class Contract:
 
     @property
     def binds_individual(self) -> bool:
-        """Is a person among the bound parties? Where no duty of secrecy names its subject, any
-        individual party counts (the rules about individuals would otherwise never run on terms
-        that state duties impersonally). An unknown kind counts as not a person: see README."""
+        """Is a person among the bound parties? Where no duty of secrecy names its subject, the
+        kind of agreement decides if it binds people by nature (community rules, pledges, event
+        terms), else any individual party counts: the rules about individuals would otherwise never
+        run on terms that state duties impersonally. An unknown kind is not a person: see README."""
         bound = [p for p in self.parties if p.bound]
-        return any(p.kind == "individual" for p in (bound or self.parties))
+        if bound:
+            return any(p.kind == "individual" for p in bound)
+        return self.kind in PERSON_BOUND_KINDS or any(p.kind == "individual" for p in self.parties)

@@ -17,13 +17,16 @@ COMPANY = re.compile(
 )
 INDIVIDUAL = re.compile(
     r"(個人|氏名|参加者|モニター|生活者|会員|従業員|社員|職員|学生|フリーランス|個人事業主|本人|^私$|応募者|協力者|被験者|"
-    r"回答者|受講者|候補者|インターン|アルバイト|パートタイマー|クリエイター|出演者|受託者たる個人|ユーザー|利用者)"
+    r"回答者|受講者|候補者|インターン|アルバイト|パートタイマー|クリエイター|出演者|受託者たる個人|ユーザー|利用者|"
+    r"(?:した|する|いただく|いただいた|された|される|いる)方$)"
 )
 # 山田花子, 山田 花子, 佐藤あゆみ: a short name with no company marker, as individuals sign
 PERSONAL_NAME = re.compile(r"^[一-龥々]{1,4}[\s\u3000]?[一-龥々ぁ-んァ-ヶー]{1,5}$")
+MIXED = re.compile(r"法人(?:及び|および|又は|または|・|、)個人|個人(?:及び|および|又は|または|・|、)法人")
 # Latin names keep their spaces (LG Japan Lab株式会社, AI TECH TEAM); Japanese names have none.
 NAME_BEFORE = re.compile(
-    r"(?P<name>(?:[A-Za-z0-9][A-Za-z0-9&.'\-]*[ \u3000])*[^\s、。「」『』（）()：:]{1,40}(?:[（(][^（）()]{1,40}[）)])?)\s*[（(]\s*$"
+    r"(?P<name>(?:[A-Za-z0-9][A-Za-z0-9&.'\-]*[ \u3000])*(?:[一-龥々]{1,4}[ \u3000](?=[一-龥々ぁ-んァ-ヶー]{1,5}[（(]))?"
+    r"[^\s、。「」『』（）()：:]{1,40}(?:[（(][^（）()]{1,40}[）)])?)\s*[（(]\s*$"
 )
 # Blanks a template leaves for the name: ＿＿＿, 〇〇〇〇, △△, ${乙名}, {{staff_name}}, 【氏名】, ［会社名］.
 _BLANK_CHARS = " \t\u3000＿_〇○●◯△▲□■×✕＊*・…‥-－ー‐.．"
@@ -43,6 +46,8 @@ def placeholder(name: str | None) -> bool:
 def classify(*names: str | None) -> PartyKind:
     if any(name and "屋号" in name for name in names):
         return "individual"  # a trade name (屋号) is what a sole proprietor signs with
+    if any(name and MIXED.search(name) for name in names):
+        return "unknown"  # 法人及び個人: a class of both, which no single kind describes
     for name in names:
         if name and COMPANY.search(name):
             return "company"
@@ -56,7 +61,7 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
     parties: list[Party] = []
     seen: set[str] = set()
     for t in terms:
-        if t.term in seen or t.term in ROLE_ALIASES or t.term.startswith("本") and t.term != "本人":
+        if t.term in seen or t.term.startswith("本") and t.term != "本人":
             continue
         name = None
         if t.style == "hereinafter":
@@ -76,6 +81,10 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
                 continue
         is_label = t.term in PARTY_LABELS
         in_preamble = preamble is not None and preamble[0] <= t.start < preamble[1]
+        # 開示者/受領者 name the parties only where a party is named before them (株式会社A（以下「開示者」）)
+        named = bool(name) and not re.fullmatch(r"(一方|他方|各|両)?当事者|相手方|一方|他方", name or "")
+        if t.term in ROLE_ALIASES and not (t.style == "hereinafter" and named):
+            continue
         role = _role_kind(t.term)
         if not is_label and t.style == "hereinafter" and not in_preamble and not role:
             continue  # 「役員等」「個人情報等」 defined inside clauses are not parties
@@ -85,11 +94,15 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
             kind = classify(name, t.term)
             if kind == "unknown" and name and PERSONAL_NAME.match(name):
                 kind = "individual"
-            if kind == "unknown" and role:
+            if kind == "unknown" and role and not MIXED.search(name or ""):
                 kind = role
-        if not is_label and kind == "unknown":
+        # a party named in the preamble stays even when nothing tells its kind yet (＿＿（以下「受託者」）):
+        # the signature block or the kind of agreement may
+        primary = in_preamble and t.style == "hereinafter" and named
+        if not is_label and kind == "unknown" and not primary:
             continue
-        if not is_label and t.style == "hereinafter" and not (name and classify(name) != "unknown") and not INDIVIDUAL.search(t.term) and not COMPANY.search(t.term):
+        if (not is_label and not primary and t.style == "hereinafter" and not (name and classify(name) != "unknown")
+                and not INDIVIDUAL.search(t.term) and not COMPANY.search(t.term)):
             continue
         seen.add(t.term)
         parties.append(Party(label=_label(text, t.term), name=None if placeholder(name) else name, kind=kind,
@@ -105,8 +118,9 @@ _PLEDGE_ORGANISATION = re.compile(
 
 
 def _role_kind(term: str) -> PartyKind | None:
+    """The kind a role noun names, compounds included (モニター会員, 有料会員 -> 会員)."""
     lex = lexicon()
-    if term in lex.individual_roles:
+    if term in lex.individual_roles or any(term.endswith(r) for r in lex.individual_roles if len(r) >= 2):
         return "individual"
     if term in lex.company_roles:
         return "company"
@@ -127,7 +141,7 @@ def undefined_labels(text: str, spans: list[tuple[int, int]], parties: list[Part
         rx = re.compile(rf"(?<![一-龥ァ-ヶ]){label}(?=[はがのにをおと、及並又若・,，]|\s|乙|甲|$)")
         hits = [m.start() for s, e in spans for m in rx.finditer(text, s, e)]
         if len(hits) >= 2:
-            found.append(Party(label, None, "unknown", hits[0], hits[0] + 1, defined=False))
+            found.append(Party(label, None, "unknown", hits[0], hits[0] + 1, defined=False, origin="label"))
     return found
 
 
@@ -135,14 +149,15 @@ def _pledge(text: str, preamble: tuple[int, int], parties: list[Party], seen: se
     """誓約書: 「私は、貴社…」 with the addressee on a 〇〇 御中 line above the preamble."""
     start, end = preamble
     chunk = text[start:end]
-    m = re.search(r"(?:^|[\s\u3000。、])(私|わたくし|本人|誓約者)(?:は|、)", chunk)
+    m = re.search(r"(?:^|[\s\u3000。、])(私|わたくし|本人|誓約者)(?:は|、)", chunk) or re.search(
+        r"(?:^|[\s\u3000。、])(当社|弊社)は、?(?=.*貴社)", chunk)  # a company's own pledge to 貴社
     if not m:
         return
     signer = m.group(1)
     above = [ln.strip(" \u3000") for ln in text[max(0, start - 400) : start].split("\n") if ln.strip(" \u3000")]
     # the addressee: 「株式会社〇〇 御中」, or a company line above 「代表取締役 〇〇 殿」
     name = next((re.sub(r"\s*(御中|殿)$", "", ln) for ln in reversed(above) if COMPANY.search(re.sub(r"\s*(御中|殿)$", "", ln))), None)
-    company_word = re.search(r"(貴社|当社|御社|貴法人|貴学)", chunk)
+    company_word = next((w for w in re.finditer(r"(貴社|当社|御社|貴法人|貴学)", chunk) if w.group(1) != signer), None)
     if company_word and company_word.group(1) not in seen:
         parties.append(Party(company_word.group(1), name, classify(name, company_word.group(1)) if name else "company",
                              start + company_word.start(1), start + company_word.end(1)))
@@ -154,5 +169,6 @@ def _pledge(text: str, preamble: tuple[int, int], parties: list[Party], seen: se
             parties.append(Party(org.group("org"), None, "company", start + org.start("org"), start + org.end("org")))
             seen.add(org.group("org"))
     if signer not in seen:
-        parties.append(Party(signer, None, "individual", start + m.start(1), start + m.end(1)))
+        kind: PartyKind = "company" if signer in ("当社", "弊社") else "individual"
+        parties.append(Party(signer, None, kind, start + m.start(1), start + m.end(1), origin="signer"))
         seen.add(signer)

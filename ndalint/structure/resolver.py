@@ -15,13 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from ndalint.structure.lexicon import Lexicon, lexicon
-from ndalint.structure.model import Party, PartyKind, Section
-from ndalint.structure.parties import COMPANY, PERSONAL_NAME
+from ndalint.structure.model import PERSON_BOUND_KINDS, Party, PartyKind, Section
+from ndalint.structure.parties import COMPANY, MIXED, PERSONAL_NAME
 
 _OPPOSITE: dict[str, PartyKind] = {"company": "individual", "individual": "company"}
-# Kinds of agreement whose bound side is a person and whose other side is an organisation.
-_PERSON_BOUND = {"employment", "exit-pledge", "freelance", "c2c", "panel", "co-creation", "community", "event",
-                 "visitor", "beta-test"}
 _TEMPLATE = re.compile(r"(\$\{[^}]{1,30}\}|\{\{[^}]{1,30}\}\}|\{[^{}]{1,20}\})\s*$")
 _LABEL_LINE = re.compile(r"^[【\[［（(]?\s*(?P<label>甲|乙|丙|丁)\s*(?:[（(][^）)]*[）)])?\s*[】\]］）)]?(?:[\s:：　]|$)")
 _ADDRESSEE = re.compile(r"(様|御中|殿)\s*$")
@@ -71,6 +68,8 @@ def _role_parties(parties: list[Party], ctx: Context, lex: Lexicon) -> list[Part
     for role, kind in roles:
         if role in known or any(role in k or k in role for k in known if len(k) > 1):
             continue
+        if kind == "individual" and ctx.agreement == "b2b" and role not in lex.signer_aliases:
+            continue  # 役員及び従業員 in an NDA between companies are the parties' staff, not parties
         uses = uses_of.get(role, [])
         as_subject = [m for m in uses if body[m.end() : m.end() + 1] in "はが"]
         first = (as_subject or uses)[:1]
@@ -78,7 +77,8 @@ def _role_parties(parties: list[Party], ctx: Context, lex: Lexicon) -> list[Part
             m = first[0]
             at = ctx.text.find(body[m.start() : m.end() + 1])
             found.append(Party(role, None, kind, max(0, at), max(0, at) + len(role),  # type: ignore[arg-type]
-                               evidence=[f"「{body[m.start() : m.end() + 1]}」ほか計{len(uses)}回"], confidence=0.75))
+                               evidence=[f"「{body[m.start() : m.end() + 1]}」ほか計{len(uses)}回"], confidence=0.75,
+                               origin="role"))
     return found
 
 
@@ -168,15 +168,16 @@ def _agreement_defaults(parties: list[Party], ctx: Context) -> None:
     """What the kind of agreement implies for parties the text leaves open: between companies a
     blank party is a company; in a freelance, employment or participant agreement the party facing
     a company is a person (and the other way round)."""
-    labelled = [p for p in parties if p.label in "甲乙丙丁"]
-    open_ = [p for p in labelled if p.kind == "unknown" and not p.overridden]
+    labelled = [p for p in parties if p.primary]
+    # a class of companies and people alike (法人及び個人) stays unknown whatever the agreement is
+    open_ = [p for p in labelled if p.kind == "unknown" and not p.overridden and not MIXED.search(p.name or "")]
     if not open_:
         return
     if ctx.agreement == "b2b":
         for p in open_:
             _decide(p, "company", "契約の種類（法人間の取引）", 0.6)
         return
-    if ctx.agreement in _PERSON_BOUND:
+    if ctx.agreement in PERSON_BOUND_KINDS:
         known = [p for p in labelled if p.kind != "unknown"]
         for p in open_:
             if len(labelled) == 2 and known:
@@ -202,7 +203,7 @@ def _apply_stated(parties: list[Party], stated: tuple[tuple[str, PartyKind], ...
     for label, kind in stated:
         party = next((p for p in parties if p.label == label), None)
         if party is None:  # a party the text never names as such: the user knows it is there
-            party = Party(label, None, kind, 0, 0)
+            party = Party(label, None, kind, 0, 0, origin="stated")
             parties.append(party)
         party.kind, party.overridden, party.confidence = kind, True, 1.0
         party.evidence.insert(0, f"利用者の指定（--party {label}={kind}）")
