@@ -67,6 +67,11 @@ def _gate(report: Report, fail_on: tuple[str, int]) -> bool:
             return True
         if kind == "severity" and any(SEVERITIES.index(f.severity) >= threshold for f in doc.findings):
             return True
+        # the headline decides too: a document banded 高 「送付前に見直してください」 must not exit 0
+        # because each of its findings alone is medium
+        if kind == "severity" and doc.score and doc.score.band in SEVERITIES and SEVERITIES.index(doc.score.band) >= max(
+                threshold, SEVERITIES.index("medium")):
+            return True
     return False
 
 
@@ -107,7 +112,8 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
 @click.option("--fail-on", type=FailOn(), default="high", show_default=True,
-              help="Exit 1 when a finding is at or above SEVERITY, or the score reaches N.")
+              help="Exit 1 when a finding or a document's score band (中/高/重大) is at or above SEVERITY, "
+                   "or the score reaches N.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
 @click.option("--select", default="", help="Only these rules: ids, prefixes (LIAB) or names, comma-separated.")
 @click.option("--ignore", default="", help="Skip these rules: ids, prefixes or names, comma-separated.")

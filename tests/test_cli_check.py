@@ -140,3 +140,17 @@ def test_text_report_in_colour_when_forced(monkeypatch):
     assert "\x1b[" in coloured
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[" not in run_cli("check", "--exit-zero", str(CORPUS / "monitor-agreement-harsh.txt")).stdout
+
+
+def test_the_default_gate_follows_the_headline_band():
+    """workshop-participant-harsh.txt is banded 高 (送付前に見直してください) though none of its findings
+    alone is high: the default gate fails it; a medium-banded document passes the default gate and
+    fails --fail-on medium."""
+    harsh, medium = CORPUS / "workshop-participant-harsh.txt", CORPUS / "research-panel-terms.txt"
+    code, data, _ = check_json(harsh)
+    doc = data["documents"][0]
+    assert doc["score"]["band"] == "high" and all(f["severity"] in ("info", "low", "medium") for f in doc["findings"])
+    assert code == 1
+    assert check_json(medium)[0] == 0
+    assert check_json(medium, extra=("--fail-on", "medium"))[0] == 1
+    assert check_json(harsh, extra=("--fail-on", "critical"))[0] == 0
