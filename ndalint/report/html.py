@@ -163,7 +163,8 @@ def _overview(doc: DocumentReport, findings: list[Finding]) -> str:
     note = (f'<p class="note">{_e(L.CATEGORY_JA["drafting"])}: {drafting}件（{_e(L.DRAFTING_NOTE)}）</p>'
             if drafting else "")
     drivers = (f'<p class="note">{_e(s["drivers"])}: '
-               + "、".join(f"<code>{_e(r)}</code>" for r in score.drivers) + "</p>") if score and score.drivers else ""
+               + "、".join(f"<code>{_e(r)}</code>{_e(L.driver_ja(r, doc.findings)[len(r):])}" for r in score.drivers)
+               + "</p>") if score and score.drivers else ""
     breakdown = (f'<div class="breakdown"><h3>{_e(s["categories"])} <small>{_e(L.SCORE_JA)}への寄与（点）</small></h3>'
                  f'<ul class="cats">{"".join(rows)}</ul>{note}{drivers}</div>')
     parties = ""

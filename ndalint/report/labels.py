@@ -71,6 +71,12 @@ def party_ja(label: str, name: str | None, kind: str) -> str:
     return f"{label}＝{name or '（名称なし）'}（{KIND_JA.get(kind, kind)}）"
 
 
+def driver_ja(rule_id: str, findings) -> str:
+    """LIAB001（個人に上限のない損害賠償を負わせている）: the id a reader can look up, and what it means."""
+    title = next((f.title for f in findings if f.rule_id == rule_id and f.title), None)
+    return f"{rule_id}（{title}）" if title else rule_id
+
+
 def source_ja(source) -> str | None:
     """What was linted, when a reader had to choose: 「変更履歴を反映した版（挿入 2・削除 1）、コメント 3件は対象外」."""
     if source is None:

@@ -16,7 +16,18 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from ndalint.report.labels import BAND_JA, CATEGORY_JA, KIND_JA, SEVERITY_JA, VERDICT, bound_ja, kind_ja, source_ja, where
+from ndalint.report.labels import (
+    BAND_JA,
+    CATEGORY_JA,
+    KIND_JA,
+    SEVERITY_JA,
+    VERDICT,
+    bound_ja,
+    driver_ja,
+    kind_ja,
+    source_ja,
+    where,
+)
 from ndalint.report.model import SEVERITIES, DocumentReport, Finding, Report
 
 SEVERITY_STYLE = {"info": "dim", "low": "cyan", "medium": "yellow", "high": "bold red", "critical": "bold white on red"}
@@ -149,7 +160,7 @@ class _Renderer:
         if s.categories:
             self.para("内訳：" + "、".join(f"{CATEGORY_JA.get(c, c)} {v}" for c, v in s.categories.items()), indent=2, hang=5)
         if s.drivers:
-            self.para("主な要因：" + "、".join(s.drivers), indent=2, hang=5)
+            self.para("主な要因：" + "、".join(driver_ja(r, doc.findings) for r in s.drivers), indent=2, hang=5)
 
     def finding(self, doc: DocumentReport, f: Finding) -> None:
         loc = f"{f.line}行" + (f"・{f.page}頁" if f.page else "")
