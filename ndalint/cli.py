@@ -132,7 +132,11 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
     targets = list(ingest.discover(paths))
     if not targets:
         raise click.UsageError("no .txt, .md, .docx, .pdf, .rtf or .odt files found in the given paths")
-    overrides = Overrides(parties=parties, kind=agreement_kind)  # type: ignore[arg-type]
+    stated: dict[str, str] = {}
+    for label, kind in parties:
+        if stated.setdefault(label, kind) != kind:
+            raise click.UsageError(f"--party {label} is stated twice with different kinds ({stated[label]}, {kind})")
+    overrides = Overrides(parties=tuple(stated.items()), kind=agreement_kind)  # type: ignore[arg-type]
     documents = [lint_path(p, engine, partial(ingest.load, docx_view=docx_view), overrides) for p in targets]
     report = Report(tool=Tool(version=__version__), documents=documents, rules=engine.info())
     out = render(report, fmt, color=_want_color(output))

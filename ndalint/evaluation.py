@@ -196,7 +196,7 @@ class Measure(BaseModel):
     accuracy: float | None = Field(default=None, description="right / total; None when nothing is labelled")
     disagreements: list[MeasureMiss] = Field(default_factory=list)
     fallback: list[str] = Field(default_factory=list,
-                                description="bound only: documents with no party marked bound, judged by 'any individual party'")
+                                description="bound only: documents with no party marked bound, judged by the kind of agreement")
 
     def add(self, right: bool, miss: MeasureMiss) -> None:
         self.total += 1
@@ -306,7 +306,7 @@ def _measure_bound(m: Measure, name: str, label: Expected, rep: DocumentReport) 
     got, fallback = reported_individual_bound(rep)
     if fallback:
         m.fallback.append(name)
-    why = _unread(rep) or ("no party marked bound: the kind of agreement or any individual party decides" if fallback
+    why = _unread(rep) or ("no party marked bound: the kind of agreement decides" if fallback
                            else "bound: " + ", ".join(f"{p.label} ({p.kind})" for p in rep.parties if p.bound))
     m.add(got == label.individual_bound, MeasureMiss(document=name, expected=label.individual_bound, got=got, why=why))
 
@@ -319,10 +319,11 @@ def reported_individual_bound(rep: DocumentReport) -> tuple[bool | None, bool]:
     """
     if rep.error:
         return None, False
-    if any(p.bound for p in rep.parties):
-        return any(p.bound and p.kind == "individual" for p in rep.parties), False
+    fallback = not any(p.bound for p in rep.parties)
     if rep.binds_individual is not None:
-        return rep.binds_individual, True  # the pipeline's own policy for a duty without a subject
+        return rep.binds_individual, fallback  # the gate the rules about individuals actually use
+    if not fallback:
+        return any(p.bound and p.kind == "individual" for p in rep.parties), False
     return any(p.kind == "individual" for p in rep.parties), True
 
 
@@ -422,7 +423,7 @@ def _render_measures(ev: Evaluation) -> list[str]:
         lines.append(f"{title:<24}    {_pct(m.accuracy)}  {m.right:>5}/{m.total}")
     if ev.measures.bound.fallback:
         lines.append(f"(individual bound: {len(ev.measures.bound.fallback)} of {ev.measures.bound.total} documents "
-                     "mark no party bound; judged by 'any individual party')")
+                     "mark no party bound; judged by the kind of agreement)")
     return lines
 
 

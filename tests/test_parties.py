@@ -173,3 +173,34 @@ def test_a_spaced_out_title_is_still_the_title():
     c = parse("誓　約　書\n株式会社サンプル 御中\n私は、貴社を退職するにあたり、次の事項を誓約いたします。\n"
               "1. 在職中に知り得た秘密を漏らしません。\n以上\n")
     assert c.title == "誓　約　書" and c.kind == "exit-pledge"
+
+
+def test_a_named_person_is_never_switched_off_by_a_duty_read_as_the_other_partys():
+    # 乙's duty is 管理しなければならない (not a disclosure verb); 甲's sentence is the one read as a duty
+    c = parse("業務委託契約書\n株式会社サンプル（以下「甲」という。）と山田太郎（以下「乙」という。）は、次のとおり契約を締結する。\n"
+              "第1条（秘密情報）\n乙は、甲から開示された秘密情報を厳重に管理しなければならない。\n"
+              "第2条（甲の義務）\n甲は、乙から開示された秘密情報を第三者に開示しない。\n")
+    assert c.party("乙").kind == "individual" and c.binds_individual
+
+
+def test_one_stray_word_is_no_kind_of_agreement():
+    c = parse("秘密保持契約書\n（株）ベータ（以下「甲」という。）と（株）ガンマ（以下「乙」という。）は、次のとおり契約を締結する。\n"
+              "第1条（秘密保持）\n甲及び乙は、相手方の秘密情報を第三者に開示しない。\n")
+    assert c.kind != "beta-test" and not c.binds_individual
+
+
+def test_override_conflicts_and_absent_labels(tmp_path):
+    path = tmp_path / "nda.txt"
+    path.write_text("秘密保持契約書\n株式会社A（以下「甲」という。）と株式会社B（以下「乙」という。）は、次のとおり合意する。\n"
+                    "第1条（秘密保持）\n受領者は、開示者の秘密情報を第三者に開示しない。\n", encoding="utf-8")
+    result = run_cli("check", "--party", "甲=individual", "--party", "甲=company", str(path))
+    assert result.exit_code == 2 and "stated twice" in result.stderr
+    _, data, _ = check_json(path, extra=("--exit-zero", "--party", "丙=individual"))
+    doc = data["documents"][0]
+    assert [p["label"] for p in doc["parties"]] == ["甲", "乙"] and not doc["binds_individual"]
+
+
+def test_a_contact_persons_field_says_nothing_about_the_party():
+    c = parse("秘密保持契約書\n{{company_name}}（以下「甲」という。）と{{contact_person}}（以下「乙」という。）は、次のとおり合意する。\n"
+              "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示しない。\n")
+    assert all("記入欄「{{contact_person}}」" not in e for e in c.party("乙").evidence)

@@ -167,15 +167,13 @@ def _overview(doc: DocumentReport, findings: list[Finding]) -> str:
                + "</p>") if score and score.drivers else ""
     breakdown = (f'<div class="breakdown"><h3>{_e(s["categories"])} <small>{_e(L.SCORE_JA)}への寄与（点）</small></h3>'
                  f'<ul class="cats">{"".join(rows)}</ul>{note}{drivers}</div>')
-    parties = ""
-    if doc.parties:
-        items = "".join(
-            f'<li><span class="plabel">{_e(p.label)}</span> {_e(p.name or "（名称なし）")}'
-            f' <span class="kind kind-{_e(p.kind)}">{_e(L.KIND_JA.get(p.kind, p.kind))}</span></li>' for p in doc.parties)
-        kind = L.kind_ja(doc.kind, doc.kind_evidence, doc.kind_overridden)
-        parties = (f'<div class="parties"><h3>{_e(s["parties"])}</h3><ul>{items}</ul>'
-                   f'<p class="note">{_e(L.bound_ja(doc.parties, doc.binds_individual))}</p>'
-                   + (f'<p class="note">{_e(kind)}</p>' if kind else "") + "</div>")
+    items = "".join(
+        f'<li><span class="plabel">{_e(p.label)}</span> {_e(p.name or "（名称なし）")}'
+        f' <span class="kind kind-{_e(p.kind)}">{_e(L.kind_of(p))}</span></li>' for p in doc.parties)
+    kind = L.kind_ja(doc.kind, doc.kind_evidence, doc.kind_overridden)
+    parties = (f'<div class="parties"><h3>{_e(s["parties"])}</h3>' + (f"<ul>{items}</ul>" if items else "")
+               + f'<p class="note">{_e(L.bound_ja(doc.parties, doc.binds_individual))}</p>'
+               + (f'<p class="note kind">{_e(kind)}</p>' if kind else "") + "</div>")
     return f'<div class="overview">{gauge}{breakdown}{parties}</div>'
 
 

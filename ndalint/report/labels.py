@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ndalint.structure.kinds import KIND_NAMES_JA
+
 
 SEVERITY_JA = {"info": "参考", "low": "低", "medium": "中", "high": "高", "critical": "重大"}
 BAND_JA = {"low": "低", "medium": "中", "high": "高", "critical": "重大"}
@@ -11,7 +13,7 @@ VERDICT = {
     "high": "相手方を強く萎縮させる条項があります。送付前に見直してください。",
     "critical": "個人に過大な負担を課しており、このままでは参加・協力をためらわせます。",
 }
-KIND_JA = {"company": "法人", "individual": "個人", "unknown": "不明"}
+KIND_JA = {"company": "法人・団体", "individual": "個人", "unknown": "不明"}
 CATEGORY_JA = {
     "confidentiality-scope": "秘密情報の範囲",
     "individual-liability": "個人の賠償責任",
@@ -66,11 +68,6 @@ def position(line: int, column: int | None = None) -> str:
     return f"{line}行" + (f"{column}桁" if column else "")
 
 
-def party_ja(label: str, name: str | None, kind: str) -> str:
-    """甲＝株式会社A（法人）."""
-    return f"{label}＝{name or '（名称なし）'}（{KIND_JA.get(kind, kind)}）"
-
-
 def driver_ja(rule_id: str, findings) -> str:
     """LIAB001（個人に上限のない損害賠償を負わせている）: the id a reader can look up, and what it means."""
     title = next((f.title for f in findings if f.rule_id == rule_id and f.title), None)
@@ -101,27 +98,36 @@ def source_ja(source) -> str | None:
     return "、".join(parts) or None
 
 
-AGREEMENT_KIND_JA = {
-    "employment": "雇用・入社時の誓約", "exit-pledge": "退職時の誓約", "freelance": "業務委託（個人）", "c2c": "個人間取引",
-    "panel": "モニター・調査", "co-creation": "共創・アイデア募集", "community": "コミュニティ・会員規約",
-    "event": "イベント参加", "visitor": "来訪・入館", "beta-test": "ベータテスト", "b2b": "法人間の取引", "other": "その他",
-}
+AGREEMENT_KIND_JA = KIND_NAMES_JA
 
 
 def bound_ja(parties, binds_individual: bool | None = None) -> str:
-    """拘束される当事者：乙（個人）— 根拠：署名欄「氏名」「印」; or why it could not be told."""
+    """秘密保持義務を負う当事者：乙（個人）— 根拠：守秘義務「乙は、…開示しない」; or why it could not be told."""
     bound = [p for p in parties if p.bound]
     if not bound:
         applied = "適用しています" if binds_individual else "適用していません"
-        return (f"拘束される当事者：特定できませんでした（守秘義務の主語が見つかりません）。"
-                f"個人向けの規定は、契約の種類と当事者から判断して{applied}")
-    who = "、".join(f"{p.label}（{KIND_JA.get(p.kind, p.kind)}{'・指定' if p.overridden else ''}）" for p in bound)
-    reasons = [e for p in bound for e in p.evidence if not e.startswith("守秘義務")][:2]
-    line = f"拘束される当事者：{who}" + (f" — 根拠：{'、'.join(reasons)}" if reasons else "")
+        return ("秘密保持義務を負う当事者：本文から特定できませんでした。"
+                f"個人に関する検査項目は、契約の種類と当事者から判断して{applied}。")
+    who = "、".join(f"{p.label}（{kind_of(p)}）" for p in bound)
+    duty = next((e for p in bound for e in p.evidence if e.startswith("守秘義務")), None)
+    line = f"秘密保持義務を負う当事者：{who}" + (f" — 根拠：{duty}" if duty else "")
     unknown = [p.label for p in bound if p.kind == "unknown"]
     if unknown:
         line += f"。{'・'.join(unknown)}が個人か法人か判定できませんでした（--party {unknown[0]}=individual のように指定できます）"
     return line
+
+
+def kind_of(p) -> str:
+    """個人 / 法人・団体, 「と推定」 where only the kind of agreement or a bare 氏名・印 decided, 「指定」 for --party."""
+    name = KIND_JA.get(p.kind, p.kind)
+    if p.overridden:
+        return name + "・指定"
+    return name + "と推定" if p.kind != "unknown" and p.confidence is not None and p.confidence < 0.7 else name
+
+
+def parties_ja(parties) -> str:
+    """甲＝株式会社A（法人・団体）、乙＝（名称なし）（個人と推定）."""
+    return "、".join(f"{p.label}＝{p.name or '（名称なし）'}（{kind_of(p)}）" for p in parties)
 
 
 def kind_ja(kind: str | None, evidence: list[str], overridden: bool = False) -> str | None:

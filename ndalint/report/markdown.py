@@ -87,8 +87,8 @@ def _document(doc: DocumentReport) -> list[str]:
             cats = "、".join(f"{md(L.CATEGORY_JA.get(c, c))} {v}" for c, v in sc.categories.items())
             out += [f"{s['categories']}: {cats}", ""]
     if doc.parties:
-        out += [f"{s['parties']}: " + "、".join(md(L.party_ja(p.label, p.name, p.kind)) for p in doc.parties), "",
-                md(L.bound_ja(doc.parties, doc.binds_individual)), ""]
+        out += [f"{s['parties']}: " + md(L.parties_ja(doc.parties)), ""]
+    out += [md(L.bound_ja(doc.parties, doc.binds_individual)), ""]
     kind = L.kind_ja(doc.kind, doc.kind_evidence, doc.kind_overridden)
     if kind:
         out += [md(kind), ""]

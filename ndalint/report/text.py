@@ -19,12 +19,12 @@ from rich.text import Text
 from ndalint.report.labels import (
     BAND_JA,
     CATEGORY_JA,
-    KIND_JA,
     SEVERITY_JA,
     VERDICT,
     bound_ja,
     driver_ja,
     kind_ja,
+    parties_ja,
     source_ja,
     where,
 )
@@ -124,9 +124,8 @@ class _Renderer:
         if doc.score:
             self.score(doc)
         if doc.parties:
-            parties = "、".join(f"{p.label}＝{p.name or '（名称なし）'}（{KIND_JA.get(p.kind, p.kind)}）" for p in doc.parties)
-            self.para("当事者：" + parties, hang=2)
-            self.para(bound_ja(doc.parties, doc.binds_individual), hang=2)
+            self.para("当事者：" + parties_ja(doc.parties), hang=2)
+        self.para(bound_ja(doc.parties, doc.binds_individual), hang=2)
         kind = kind_ja(doc.kind, doc.kind_evidence, doc.kind_overridden)
         if kind:
             self.para(kind, hang=2)

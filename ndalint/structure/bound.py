@@ -21,9 +21,10 @@ DUTY = re.compile(
     r"(?:開示|漏洩|漏えい|口外|他言|共有|公開)(?:いた|致)しません|(?:開示|漏洩|漏えい|口外|共有|公開)を禁止)"
 )
 # Someone else's information, that is: a clause telling people not to bring their own secrets
-# (「参加者が非公開を望む情報は開示しないこと」) binds them to nothing.
+# (「参加者が非公開を望む情報は開示しないこと」) binds them to nothing, and a company's promise to
+# keep participants' personal data (個人情報) is privacy, not a secrecy duty on anyone.
 SECRET = re.compile(r"(秘密|機密|守秘|内密|非公開|未公表|公表していない|社外秘|部外秘|知り得た|知りえた|知った|"
-                    r"開示された|開示を受けた|提供された|提供を受けた|業務上の情報|個人情報|顧客情報|の情報を)")
+                    r"開示された|開示を受けた|提供された|提供を受けた|業務上の情報|の情報を)")
 OWN = re.compile(r"(自ら|自己|自身|自分)の|(?:参加者|会員|私|本人|利用者)が(?:非公開|秘密|公開を望まない|公開したくない)")
 # Leaking in so many words (無断転載, 流出, 口外, posting to SNS): secrecy whatever the object,
 # where the sentence forbids it (the items of a 禁止事項 list end in 行為).

@@ -33,6 +33,12 @@ _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KINDS = ("employment", "exit-pledge", "freelance", "c2c", "panel", "co-creation", "community", "event",
          "visitor", "beta-test", "b2b")
 OTHER = "other"
+#: What each kind is called in a Japanese report (evidence and the 契約の種類 line).
+KIND_NAMES_JA = {
+    "employment": "雇用・就業時の誓約", "exit-pledge": "退職時の誓約", "freelance": "業務委託（個人）", "c2c": "個人間取引",
+    "panel": "モニター・調査", "co-creation": "共創・アイデア募集", "community": "コミュニティ・会員規約",
+    "event": "イベント参加", "visitor": "来訪・入館", "beta-test": "ベータテスト", "b2b": "法人間の取引", "other": "その他",
+}
 # Kinds whose words cannot tell a person from a company: the parties decide between them.
 _BUSINESS = ("freelance", "b2b")
 # Below this nothing is convincing: one stray word (会場, 調査) must not name the kind.
@@ -191,7 +197,8 @@ def _party_names(text: str) -> list[str]:
         before = text[max(0, m.start() - 60) : m.start()]
         while re.search(r"[（(][^（）()]*[）)]$", before):  # a trailing （屋号：…） is not the name
             before = re.sub(r"[（(][^（）()]*[）)]$", "", before)
-        name = re.split(r"[、。\n）)」]", before)[-1]
+        # （株）ベータ: a legal form in brackets belongs to the name, not to a parenthetical
+        name = re.split(r"[、。\n」]|(?<![（(][株有])[）)]", before)[-1]
         names.append(_CONNECTOR.sub("", re.sub(r"\s+", "", name)))
     return names
 
@@ -246,7 +253,8 @@ def classify_kind(title: str | None, text: str, individual_parties: int, company
     heading = re.sub(r"\s+", "", title or "") or _fallback_title(text)
     scores = _score_words(lexicon, heading, text)
     kind, best = max(scores.items(), key=lambda kv: kv[1].total)
-    confident = best.total >= MIN_SCORE
+    # one stray word is no kind: 「（株）ベータ」 in a company NDA is not a beta test
+    confident = best.total >= MIN_SCORE and (len(best.hits) >= 2 or any("（表題）" in e or w >= 5 for w, e in best.hits))
     if kind in _BUSINESS or not confident:
         settled = _settle_business(kind if confident else OTHER, _sides(text), individual_parties, company_parties,
                                    scores["freelance"].total if "freelance" in scores else 0.0)

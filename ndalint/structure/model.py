@@ -150,6 +150,10 @@ class Contract:
         terms), else any individual party counts: the rules about individuals would otherwise never
         run on terms that state duties impersonally. An unknown kind is not a person: see README."""
         bound = [p for p in self.parties if p.bound]
+        # a person who is a party to the contract itself is never ruled out by bound detection: one
+        # duty read as another party's must not switch the individual rules off
+        if any(p.bound or p.primary for p in self.parties if p.kind == "individual"):
+            return True
         if bound:
-            return any(p.kind == "individual" for p in bound)
-        return self.kind in PERSON_BOUND_KINDS or any(p.kind == "individual" for p in self.parties)
+            return False
+        return self.kind in PERSON_BOUND_KINDS

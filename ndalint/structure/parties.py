@@ -11,7 +11,7 @@ PARTY_LABELS = set("甲乙丙丁戊")
 # Role aliases defined in NDAs that are not parties of their own (一方当事者（以下「開示者」）…)
 ROLE_ALIASES = {"開示者", "受領者", "開示当事者", "受領当事者", "当事者", "相手方", "両当事者", "本当事者"}
 COMPANY = re.compile(
-    r"(株式会社|有限会社|合同会社|合資会社|合名会社|社団法人|財団法人|特定非営利活動法人|NPO法人|学校法人|"
+    r"(株式会社|有限会社|合同会社|合資会社|合名会社|[（(][株有][）)]|社団法人|財団法人|特定非営利活動法人|NPO法人|学校法人|"
     r"大学|機構|研究所|協会|組合|法人|会社|[Ａ-ＺA-Z〇○●◯△□＿_]社$|^[^\s]{0,12}社$|Inc\.?|Ltd\.?|LLC|Co\.|K\.K\.|"
     r"^当社$|^弊社$|^貴社$|^御社$|^委託者$|^発注者$|^主催者$|^事務局$)"
 )
@@ -22,10 +22,13 @@ INDIVIDUAL = re.compile(
 )
 # 山田花子, 山田 花子, 佐藤あゆみ: a short name with no company marker, as individuals sign
 PERSONAL_NAME = re.compile(r"^[一-龥々]{1,4}[\s\u3000]?[一-龥々ぁ-んァ-ヶー]{1,5}$")
+# What a party's label looks like when nothing else says so: 受託者, 開示者, 購入者, 乙社, 本人側
+_PARTY_NOUN = re.compile(r"(者|人|方|社|側|会員|メンバー|ユーザー|チーム|当方|先)$")
 MIXED = re.compile(r"法人(?:及び|および|又は|または|・|、)個人|個人(?:及び|および|又は|または|・|、)法人")
-# Latin names keep their spaces (LG Japan Lab株式会社, AI TECH TEAM); Japanese names have none.
+# Latin names keep their spaces (LG Japan Lab株式会社, AI TECH TEAM); Japanese names have none
+# but a surname and given name may stand apart (伊藤　沙織), and （株）ベータ keeps its legal form.
 NAME_BEFORE = re.compile(
-    r"(?P<name>(?:[A-Za-z0-9][A-Za-z0-9&.'\-]*[ \u3000])*(?:[一-龥々]{1,4}[ \u3000](?=[一-龥々ぁ-んァ-ヶー]{1,5}[（(]))?"
+    r"(?P<name>(?:[（(](?:株|有|同|合)[）)])?(?:[A-Za-z0-9][A-Za-z0-9&.'\-]*[ \u3000])*(?:[一-龥々]{1,4}[ \u3000](?=[一-龥々ぁ-んァ-ヶー]{1,5}[（(]))?"
     r"[^\s、。「」『』（）()：:]{1,40}(?:[（(][^（）()]{1,40}[）)])?)\s*[（(]\s*$"
 )
 # Blanks a template leaves for the name: ＿＿＿, 〇〇〇〇, △△, ${乙名}, {{staff_name}}, 【氏名】, ［会社名］.
@@ -98,7 +101,7 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
                 kind = role
         # a party named in the preamble stays even when nothing tells its kind yet (＿＿（以下「受託者」）):
         # the signature block or the kind of agreement may
-        primary = in_preamble and t.style == "hereinafter" and named
+        primary = in_preamble and t.style == "hereinafter" and named and bool(_PARTY_NOUN.search(t.term))
         if not is_label and kind == "unknown" and not primary:
             continue
         if (not is_label and not primary and t.style == "hereinafter" and not (name and classify(name) != "unknown")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ndalint.structure.kinds import KIND_NAMES_JA
 from ndalint.structure.lexicon import Lexicon, lexicon
 from ndalint.structure.model import PERSON_BOUND_KINDS, Party, PartyKind, Section
 from ndalint.structure.parties import COMPANY, MIXED, PERSONAL_NAME
@@ -43,7 +44,7 @@ def resolve(parties: list[Party], ctx: Context, stated: tuple[tuple[str, PartyKi
     parties = parties + _role_parties(parties, ctx, lex)
     _apply_stated(parties, stated)
     for p in parties:
-        _first_evidence(p, ctx)
+        _first_evidence(p)
     _signature_evidence(parties, ctx, lex, weak=False)
     _template_evidence(parties, ctx, lex)
     _agreement_defaults(parties, ctx)
@@ -60,6 +61,7 @@ def _role_parties(parties: list[Party], ctx: Context, lex: Lexicon) -> list[Part
     if known & set("甲乙"):
         return []
     found: list[Party] = []
+    signer = any(p.origin == "signer" for p in parties)
     body = "\n".join(ctx.text[s:e] for s, e in ctx.body) or ctx.text
     uses_of: dict[str, list[re.Match[str]]] = {}
     for m in _roles_rx().finditer(body):
@@ -68,8 +70,8 @@ def _role_parties(parties: list[Party], ctx: Context, lex: Lexicon) -> list[Part
     for role, kind in roles:
         if role in known or any(role in k or k in role for k in known if len(k) > 1):
             continue
-        if kind == "individual" and ctx.agreement == "b2b" and role not in lex.signer_aliases:
-            continue  # 役員及び従業員 in an NDA between companies are the parties' staff, not parties
+        if kind == "individual" and role not in lex.signer_aliases and (ctx.agreement == "b2b" or signer):
+            continue  # 役員及び従業員 in an NDA, 社員 in an employee's pledge: staff, not parties
         uses = uses_of.get(role, [])
         as_subject = [m for m in uses if body[m.end() : m.end() + 1] in "はが"]
         first = (as_subject or uses)[:1]
@@ -90,14 +92,14 @@ def _roles_rx() -> re.Pattern[str]:
     return re.compile(rf"(?<![一-龥ァ-ヶー々])(?:{'|'.join(map(re.escape, names))})(?=[はがのにをもとへで、及並又・間]|から)")
 
 
-def _first_evidence(p: Party, ctx: Context) -> None:
+def _first_evidence(p: Party) -> None:
     """The definition's own words: a legal form, a personal name, a role noun."""
     if p.evidence or p.kind == "unknown":
         return
     if p.name and COMPANY.search(p.name):
         p.evidence.append(f"名称「{p.name}」")
         p.confidence = max(p.confidence, 0.95)
-    elif p.name and PERSONAL_NAME.match(p.name):
+    elif p.name and PERSONAL_NAME.match(p.name) and not re.search(r"(者|人|方|員)$", p.name):
         p.evidence.append(f"氏名「{p.name}」")
         p.confidence = max(p.confidence, 0.8)
     else:
@@ -156,12 +158,20 @@ def _template_evidence(parties: list[Party], ctx: Context, lex: Lexicon) -> None
         m = _TEMPLATE.search(before[-2]) if len(before) > 1 else None
         if not m:
             continue
-        field = m.group(1).lower()
+        words = _field_words(m.group(1))
         for kind in ("individual", "company"):
-            hit = next((w for w in getattr(lex.template_fields, kind) if w.lower() in field), None)
+            hit = next((w for w in getattr(lex.template_fields, kind) if w.lower() in words), None)
             if hit:
                 _decide(p, kind, f"記入欄「{m.group(1)}」", 0.7)  # type: ignore[arg-type]
                 break
+
+
+def _field_words(field: str) -> set[str]:
+    """{{staff_name}} -> {staff, name}; ${clientName} -> {client, name}; ${乙名} -> {乙名}: whole words
+    only (so {{username}} is no "user"), and a contact person's field names nobody's kind."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", field)
+    words = {w.lower() for w in re.split(r"[^A-Za-z0-9ぁ-んァ-ヶ一-龥]+", spaced) if w}
+    return set() if "contact" in words else words
 
 
 def _agreement_defaults(parties: list[Party], ctx: Context) -> None:
@@ -173,19 +183,21 @@ def _agreement_defaults(parties: list[Party], ctx: Context) -> None:
     open_ = [p for p in labelled if p.kind == "unknown" and not p.overridden and not MIXED.search(p.name or "")]
     if not open_:
         return
+    kind_ja = KIND_NAMES_JA.get(ctx.agreement or "", ctx.agreement)
     if ctx.agreement == "b2b":
         for p in open_:
-            _decide(p, "company", "契約の種類（法人間の取引）", 0.6)
+            _decide(p, "company", f"契約の種類（{kind_ja}）", 0.6)
         return
-    if ctx.agreement in PERSON_BOUND_KINDS:
+    # between two private persons (c2c) nothing follows from the other side's kind
+    if ctx.agreement in PERSON_BOUND_KINDS and ctx.agreement != "c2c":
         known = [p for p in labelled if p.kind != "unknown"]
         for p in open_:
             if len(labelled) == 2 and known:
-                _decide(p, _OPPOSITE[known[0].kind], f"契約の種類（{ctx.agreement}）と相手方「{known[0].label}」", 0.6)
+                _decide(p, _OPPOSITE[known[0].kind], f"契約の種類（{kind_ja}）と相手方「{known[0].label}」", 0.6)
             elif p.label == "甲":
-                _decide(p, "company", f"契約の種類（{ctx.agreement}）", 0.5)
+                _decide(p, "company", f"契約の種類（{kind_ja}）", 0.5)
             else:
-                _decide(p, "individual", f"契約の種類（{ctx.agreement}）", 0.5)
+                _decide(p, "individual", f"契約の種類（{kind_ja}）", 0.5)
 
 
 def _signer_aliases(parties: list[Party], lex: Lexicon) -> None:
@@ -202,9 +214,8 @@ def _signer_aliases(parties: list[Party], lex: Lexicon) -> None:
 def _apply_stated(parties: list[Party], stated: tuple[tuple[str, PartyKind], ...]) -> None:
     for label, kind in stated:
         party = next((p for p in parties if p.label == label), None)
-        if party is None:  # a party the text never names as such: the user knows it is there
-            party = Party(label, None, kind, 0, 0, origin="stated")
-            parties.append(party)
+        if party is None:
+            continue  # a label this document does not use (a batch states labels for all its files)
         party.kind, party.overridden, party.confidence = kind, True, 1.0
         party.evidence.insert(0, f"利用者の指定（--party {label}={kind}）")
 

@@ -1,4 +1,4 @@
-"""Clause topics (from headings and content) and document contexts, as keyword registries.
+"""Clause topics (from headings and content), and the context a rule reads from the kind of agreement.
 
 Rules scope themselves by topic (``scope: {clause_topic: damages}``) and by context
 (``applies_when: {context: co-creation}``); both are data here, not code paths.
@@ -29,15 +29,6 @@ TOPICS: dict[str, re.Pattern[str]] = {
     }.items()
 }
 
-CONTEXTS: dict[str, re.Pattern[str]] = {
-    name: re.compile(pattern)
-    for name, pattern in {
-        "co-creation": r"(共創|ワークショップ|モニター|生活者|アイデアソン|ハッカソン|座談会|インタビュー|参加者|共同で創出|プログラムへの参加|セッション|コミュニティ)",
-        "employment": r"(従業員|在職|退職|入社|就業規則|雇用|貴社の業務に従事)",
-        "freelance": r"(業務委託|個人事業主|フリーランス|請負|委託業務)",
-        "panel": r"(会員規約|パネル|アンケート|調査への回答|モニター会員|リサーチ)",
-    }.items()
-}
 
 
 def topics_of(title: str | None, text: str) -> frozenset[str]:
@@ -61,14 +52,3 @@ KIND_CONTEXT = {
 
 def context_of_kind(kind: str | None) -> frozenset[str]:
     return frozenset({KIND_CONTEXT[kind]}) if kind in KIND_CONTEXT else frozenset()
-
-
-def contexts_of(text: str, party_kinds: list[str]) -> frozenset[str]:
-    """What kind of agreement this is. Keywords alone are weak (an NDA between companies still
-    binds officers 在職中および退職後も), so individual contexts need an individual party or,
-    with unknown parties, nothing is assumed."""
-    if party_kinds and all(k == "company" for k in party_kinds):
-        return frozenset({"company-to-company"})
-    if "individual" not in party_kinds:
-        return frozenset()
-    return frozenset(name for name, rx in CONTEXTS.items() if len(rx.findall(text)) >= 2)
