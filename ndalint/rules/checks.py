@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ndalint.structure.lines import ARTICLE_START
 from ndalint.structure.model import Contract
 from ndalint.structure.numerals import parse_number
 
@@ -86,6 +87,37 @@ def article_numbering_gap(contract: Contract) -> list[Span]:
             m = ARTICLE_REF.search(contract.document.text, cur.start, cur.end)
             out.append((m.start(), m.end()) if m else (cur.start, cur.start + 1))
     return out
+
+
+# Model contracts print alternative versions of one article under one number: 【オプション1】, 【A案】
+_ALTERNATIVE = re.compile(r"(オプション|選択肢|[A-ZＡ-Ｚ]案|[甲乙]案|別案|Option|OPTION)")
+
+
+@check("duplicate-article-number")
+def duplicate_article_number(contract: Contract) -> list[Span]:
+    """The same article number twice (第5条 … 第5条), unless the document marks alternatives."""
+    text = contract.document.text
+    out, seen = [], set()
+    for prev, cur in zip(contract.articles, contract.articles[1:]):
+        key = (cur.number, cur.sub)
+        if key != (prev.number, prev.sub) or key in seen:
+            continue
+        if _ALTERNATIVE.search(text, max(0, prev.start - 40), cur.start + 40) or _same_article(text, prev, cur):
+            continue
+        seen.add(key)
+        m = ARTICLE_REF.search(text, cur.start, cur.end)
+        out.append((m.start(), m.end()) if m else (cur.start, cur.start + 1))
+    return out
+
+
+def _same_article(text: str, a, b) -> bool:
+    """Two versions of one article (the same heading, the same opening words) are alternatives,
+    as model contracts print them even where the 【オプション】 marks were stripped."""
+    def opening(art) -> str:
+        body = ARTICLE_START.sub("", text[art.start : art.end], count=1).lstrip(" \u3000\n")
+        return body[:3]
+
+    return a.title == b.title and opening(a) == opening(b)
 
 
 @check("paragraph-numbering-gap")
