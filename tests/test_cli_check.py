@@ -154,3 +154,19 @@ def test_the_default_gate_follows_the_headline_band():
     assert check_json(medium)[0] == 0
     assert check_json(medium, extra=("--fail-on", "medium"))[0] == 1
     assert check_json(harsh, extra=("--fail-on", "critical"))[0] == 0
+
+
+def test_a_long_clause_is_quoted_from_a_phrase_boundary(tmp_path):
+    filler = "、".join(f"第{i}号に掲げる資料の取扱いについて甲の指示に従うこと" for i in range(1, 8))
+    text = ("誓約書\n株式会社サンプル 御中\n私は、次の事項を誓約します。\n"
+            f"1. 私は、{filler}、業務上知り得た一切の情報を第三者に開示せず、{filler}。\n")
+    path = tmp_path / "pledge.txt"
+    path.write_text(text, encoding="utf-8")
+    _, data, _ = check_json(path, extra=("--exit-zero",))
+    quoted = [f["excerpt"] for f in data["documents"][0]["findings"] if f["excerpt"].startswith("…")]
+    assert quoted
+    for q in quoted:
+        body = q.strip("…")
+        at = text.index(body)
+        assert text[at - 1] in "、。"  # begins just after a phrase boundary
+        assert not q.endswith("…") or body.endswith(("、", "。"))  # and stops on one

@@ -166,10 +166,21 @@ def _anchor(rule: s.Rule, sentences: list[Sentence]) -> Sentence | None:
 
 
 def _excerpt(sent: Sentence, span: Span, limit: int = 160) -> str:
-    if len(sent.text) <= limit:
-        return sent.text
-    rel = max(0, span[0] - sent.start - limit // 3)
-    return ("…" if rel else "") + sent.text[rel : rel + limit] + ("…" if rel + limit < len(sent.text) else "")
+    """The sentence, or a window of it around the match that starts and ends on a phrase boundary
+    (after 、 or 。), so that a quote never begins or breaks off in the middle of a word."""
+    text = sent.text
+    if len(text) <= limit:
+        return text
+    hit_start, hit_end = span[0] - sent.start, span[1] - sent.start
+    start = max(0, hit_start - limit // 3)
+    end = max(min(len(text), start + limit), min(len(text), hit_end))
+    if start:
+        comma = max(text.rfind(p, max(0, start - 25), max(start, hit_start)) for p in "、。")
+        start = comma + 1 if comma >= 0 else start
+    if end < len(text):
+        comma = max(text.rfind(p, max(hit_end, end - 30), end) for p in "、。")
+        end = comma + 1 if comma >= 0 else end
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
 class _Fields(defaultdict):
