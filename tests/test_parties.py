@@ -3,6 +3,8 @@ forms real agreements take (examples written for these tests), and the user's ov
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import check_json, run_cli
@@ -204,3 +206,13 @@ def test_a_contact_persons_field_says_nothing_about_the_party():
     c = parse("秘密保持契約書\n{{company_name}}（以下「甲」という。）と{{contact_person}}（以下「乙」という。）は、次のとおり合意する。\n"
               "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示しない。\n")
     assert all("記入欄「{{contact_person}}」" not in e for e in c.party("乙").evidence)
+
+
+def test_suggestions_use_the_documents_own_labels_and_term(tmp_path):
+    path = tmp_path / "pledge.txt"
+    path.write_text("誓約書\n株式会社サンプル 御中\n私は、貴社に入社するにあたり、次の事項を誓約します。\n"
+                    "第1条（機密保持）\n私は、業務上知り得た一切の情報（以下「機密情報」という。）を、第三者に開示しません。\n", encoding="utf-8")
+    _, data, _ = check_json(path, extra=("--exit-zero",))
+    suggestions = " ".join(f["suggestion"] or "" for f in data["documents"][0]["findings"])
+    assert "私" in suggestions and "貴社" in suggestions and "機密情報" in suggestions
+    assert not re.search(r"(?<![一-龥])[甲乙](?![一-龥])|受領者|開示者|秘密情報", suggestions)

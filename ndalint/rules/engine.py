@@ -10,6 +10,7 @@ from pathlib import Path
 from ndalint.errors import ConfigError
 from ndalint.nlp import Analysis, Sentence
 from ndalint.report.model import Finding, Mitigation, RuleInfo
+from ndalint.rules.wording import fit_wording
 from ndalint.rules import schema as s
 from ndalint.rules.loader import LoadedRule, load_rules
 from ndalint.rules.matchers import Compiled, Evaluator, Span, children
@@ -220,7 +221,7 @@ def _finding(rule: s.Rule, analysis: Analysis, span: Span, sent: Sentence, assum
         start=span[0],
         end=span[1],
         excerpt=_excerpt(sent, span),
-        suggestion=rule.suggestion.strip() if rule.suggestion else None,
+        suggestion=fit_wording(rule.suggestion.strip(), analysis.contract) if rule.suggestion else None,
         references=list(rule.references),
     )
 
