@@ -170,3 +170,12 @@ def test_a_long_clause_is_quoted_from_a_phrase_boundary(tmp_path):
         at = text.index(body)
         assert text[at - 1] in "、。"  # begins just after a phrase boundary
         assert not q.endswith("…") or body.endswith(("、", "。"))  # and stops on one
+
+
+def test_missing_clause_findings_point_where_the_clause_belongs():
+    """「no exclusions」 points at the definition of 秘密情報, not at the duty that the carve-out
+    findings quote, so the reader sees where each missing clause would go."""
+    _, data, _ = check_json(CORPUS / "monitor-agreement-harsh.txt", extra=("--exit-zero",))
+    by_rule = {f["rule_id"]: f for f in data["documents"][0]["findings"]}
+    assert "「秘密情報」とは" in by_rule["CONF002"]["excerpt"]
+    assert by_rule["CONF002"]["start"] != by_rule["CONF010"]["start"]

@@ -132,10 +132,16 @@ def _rule_hits(rule: s.Rule, ev: Evaluator, analysis: Analysis, assume: Assume |
         at = _anchor(rule, sentences) or analysis.sentences[0]
         return [((at.start, at.end), at)]
     if isinstance(rule.match, s.Conditional):
-        for sent in (x for x in sentences if not (x.heading or x.directive)):
-            spans = ev.spans(rule.match.conditional.if_, sent)
+        spec = rule.match.conditional
+        clauses = [x for x in sentences if not (x.heading or x.directive)]
+        for sent in clauses:
+            spans = ev.spans(spec.if_, sent)
             if spans:
-                return [] if ev.anywhere(rule.match.conditional.then) else [(spans[0], sent)]
+                if ev.anywhere(spec.then):
+                    return []
+                anchored = next(((found[0], x) for x in clauses if spec.at is not None and (found := ev.spans(spec.at, x))),
+                                None)
+                return [anchored or (spans[0], sent)]
         return []
     hits = []
     for sent in sentences:

@@ -132,7 +132,8 @@ def children(node: s.Match) -> list[tuple[s.Match, str]]:
     if isinstance(node, s.Requires):
         return [(node.requires, "requires")]
     if isinstance(node, s.Conditional):
-        return [(node.conditional.if_, "conditional.if"), (node.conditional.then, "conditional.then")]
+        at = [(node.conditional.at, "conditional.at")] if node.conditional.at is not None else []
+        return [(node.conditional.if_, "conditional.if"), (node.conditional.then, "conditional.then"), *at]
     return []
 
 

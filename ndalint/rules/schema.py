@@ -205,6 +205,10 @@ class Requires(_Strict):
 class ConditionalSpec(_Strict):
     if_: Match = Field(alias="if")
     then: Match
+    # Where the finding points: the first sentence in scope that matches ``at`` (the definition for
+    # "no exclusions"), so that several missing-clause findings do not all quote the same words.
+    # Without it, or where nothing matches, the sentence that met ``if``.
+    at: Match | None = None
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
