@@ -312,19 +312,12 @@ def _measure_bound(m: Measure, name: str, label: Expected, rep: DocumentReport) 
 
 
 def reported_individual_bound(rep: DocumentReport) -> tuple[bool | None, bool]:
-    """Whether the report binds an individual, and whether that came from the fallback.
-
-    Bound detection may be absent from a report (nothing marked bound); then any individual
-    party stands in, since an agreement with a natural person nearly always binds them.
-    """
+    """Whether the report binds an individual (its ``binds_individual`` gate), and whether no party
+    was marked bound, so that the gate's policy for a duty without a subject decided."""
     if rep.error:
         return None, False
-    fallback = not any(p.bound for p in rep.parties)
-    if rep.binds_individual is not None:
-        return rep.binds_individual, fallback  # the gate the rules about individuals actually use
-    if not fallback:
-        return any(p.bound and p.kind == "individual" for p in rep.parties), False
-    return any(p.kind == "individual" for p in rep.parties), True
+    # the gate the rules about individuals use (None for a document not recognised as a contract)
+    return bool(rep.binds_individual), not any(p.bound for p in rep.parties)
 
 
 def _measure_kind(m: Measure, name: str, label: Expected, rep: DocumentReport) -> None:

@@ -98,7 +98,6 @@ def source_ja(source) -> str | None:
     return "、".join(parts) or None
 
 
-AGREEMENT_KIND_JA = KIND_NAMES_JA
 
 
 def bound_ja(parties, binds_individual: bool | None = None) -> str:
@@ -134,7 +133,7 @@ def kind_ja(kind: str | None, evidence: list[str], overridden: bool = False) -> 
     """契約の種類：業務委託（個人）— 根拠：「業務委託契約書」（表題）."""
     if not kind:
         return None
-    line = f"契約の種類：{AGREEMENT_KIND_JA.get(kind, kind)}" + ("（指定）" if overridden else "")
+    line = f"契約の種類：{KIND_NAMES_JA.get(kind, kind)}" + ("（指定）" if overridden else "")
     reasons = list(dict.fromkeys(e.split("（")[0] if e.startswith("「") else e for e in evidence))[:2]
     return line + (f" — 根拠：{'、'.join(reasons)}" if reasons and not overridden else "")
 

@@ -31,8 +31,9 @@ OWN = re.compile(r"(自ら|自己|自身|自分)の|(?:参加者|会員|私|本�
 LEAK = re.compile(r"(無断(?:で)?(?:転載|公開|共有|複製|持ち出)|再配布|流出|口外|他言|漏洩|漏えい|漏ら|"
                   r"(?:SNS|ＳＮＳ|インターネット|ネット|外部)\s*上?\s*(?:へ|に|で)の?\s*(?:登録|投稿|掲載|公開|発信|拡散|共有))")
 FORBIDS = re.compile(r"(ない|ません|禁止|てはならない|ないこと|行為|厳禁|お控え|ご遠慮)")
-# Role aliases for "whichever party receives": in a mutual NDA they bind every labelled party.
-RECEIVER = re.compile(r"(受領者|被開示者|受領当事者|開示を受けた当事者|各当事者|両当事者|甲及び乙|甲および乙|甲乙)")
+# Role words for "whichever party receives": in a mutual NDA they bind every named party.
+RECEIVER_ROLES = ("受領者", "被開示者", "受領当事者", "開示を受けた当事者", "各当事者", "両当事者")
+RECEIVER = re.compile("|".join((*RECEIVER_ROLES, "甲及び乙", "甲および乙", "甲乙")))
 _OPEN, _CLOSE = "（(「『【［", "）)」』】］"
 
 
@@ -90,7 +91,7 @@ def _sentences(chunk: str):
 def _topic_pattern(labels: list[str]) -> re.Pattern[str]:
     """「乙は」「甲及び乙は」「受領者は」「誓約者も」: who the sentence is about (は/も, not the が of
     a relative clause such as 「甲が開示した情報」)."""
-    names = "|".join(re.escape(x) for x in sorted(set(labels) | {"受領者", "被開示者", "受領当事者", "各当事者", "両当事者"},
+    names = "|".join(re.escape(x) for x in sorted(set(labels) | set(RECEIVER_ROLES),
                                                   key=len, reverse=True))
     return re.compile(rf"(?<![一-龥ァ-ヶー々])(?:{names})(?:(?:及び|および|並びに|ならびに|又は|または|・|、)(?:{names}))*[はも](?![じ])")
 

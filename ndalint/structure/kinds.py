@@ -27,11 +27,11 @@ from pydantic import (
 )
 
 from ndalint.errors import ConfigError
+from ndalint.structure.model import AGREEMENT_KINDS
 
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-KINDS = ("employment", "exit-pledge", "freelance", "c2c", "panel", "co-creation", "community", "event",
-         "visitor", "beta-test", "b2b")
+KINDS = AGREEMENT_KINDS
 OTHER = "other"
 #: What each kind is called in a Japanese report (evidence and the 契約の種類 line).
 KIND_NAMES_JA = {

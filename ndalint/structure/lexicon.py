@@ -3,6 +3,7 @@ signature words, validated once and shared by the party finder and the resolver.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -46,3 +47,10 @@ def lexicon() -> Lexicon:
         return Lexicon.model_validate(yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML))
     except (yaml.YAMLError, ValidationError) as exc:
         raise ConfigError(f"{source}: invalid party lexicon: {exc}") from None
+
+
+@cache
+def signer_opening() -> re.Pattern[str]:
+    """「私は、」「本人は」「この度、誓約者は」: the words a pledge opens with, from ``signer_aliases``."""
+    names = "|".join(map(re.escape, sorted(lexicon().signer_aliases, key=len, reverse=True)))
+    return re.compile(rf"(?:^|[\s\u3000。、]|この度、?)(?P<signer>{names})(?:は|、)")

@@ -12,9 +12,11 @@ from typing import Literal
 from ndalint.ingest.document import Document
 
 PartyKind = Literal["company", "individual", "unknown"]
-#: Kinds of agreement whose bound side is a person by nature (the other side an organisation).
-PERSON_BOUND_KINDS = frozenset({"employment", "exit-pledge", "freelance", "c2c", "panel", "co-creation", "community",
-                                "event", "visitor", "beta-test"})
+#: The primary kinds of agreement (structure/kinds.py decides; ``other`` when none fits).
+AGREEMENT_KINDS = ("employment", "exit-pledge", "freelance", "c2c", "panel", "co-creation", "community", "event",
+                   "visitor", "beta-test", "b2b")
+#: Kinds of agreement whose bound side is a person by nature: every kind but one between companies.
+PERSON_BOUND_KINDS = frozenset(AGREEMENT_KINDS) - {"b2b"}
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ndalint.structure.lexicon import lexicon
+from ndalint.structure.lexicon import lexicon, signer_opening
 from ndalint.structure.model import DefinedTerm, Party, PartyKind
 
 PARTY_LABELS = set("甲乙丙丁戊")
@@ -152,7 +152,7 @@ def _pledge(text: str, preamble: tuple[int, int], parties: list[Party], seen: se
     """誓約書: 「私は、貴社…」 with the addressee on a 〇〇 御中 line above the preamble."""
     start, end = preamble
     chunk = text[start:end]
-    m = re.search(r"(?:^|[\s\u3000。、])(私|わたくし|本人|誓約者)(?:は|、)", chunk) or re.search(
+    m = signer_opening().search(chunk) or re.search(
         r"(?:^|[\s\u3000。、])(当社|弊社)は、?(?=.*貴社)", chunk)  # a company's own pledge to 貴社
     if not m:
         return

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ndalint.structure.kinds import KIND_NAMES_JA
-from ndalint.structure.lexicon import Lexicon, lexicon
+from ndalint.structure.lexicon import Lexicon, lexicon, signer_opening
 from ndalint.structure.model import PERSON_BOUND_KINDS, Party, PartyKind, Section
 from ndalint.structure.parties import COMPANY, MIXED, PERSONAL_NAME
 
@@ -23,7 +23,6 @@ _OPPOSITE: dict[str, PartyKind] = {"company": "individual", "individual": "compa
 _TEMPLATE = re.compile(r"(\$\{[^}]{1,30}\}|\{\{[^}]{1,30}\}\}|\{[^{}]{1,20}\})\s*$")
 _LABEL_LINE = re.compile(r"^[【\[［（(]?\s*(?P<label>甲|乙|丙|丁)\s*(?:[（(][^）)]*[）)])?\s*[】\]］）)]?(?:[\s:：　]|$)")
 _ADDRESSEE = re.compile(r"(様|御中|殿)\s*$")
-_PLEDGE_OPENING = re.compile(r"^(この度、?)?(私|わたくし|本人|誓約者)(は|、)")
 
 
 @dataclass
@@ -143,7 +142,7 @@ def _signature_blocks(ctx: Context) -> dict[str | None, list[str]]:
     if ctx.preamble:
         front = [ln.strip() for ln in ctx.text[: ctx.preamble.end].split("\n") if ln.strip()]
         addressee = max((i for i, ln in enumerate(front) if _ADDRESSEE.search(ln)), default=None)
-        pledge = next((i for i, ln in enumerate(front) if _PLEDGE_OPENING.match(ln)), len(front))
+        pledge = next((i for i, ln in enumerate(front) if signer_opening().match(ln)), len(front))
         if addressee is not None and addressee < pledge:
             blocks.setdefault(None, []).extend(front[addressee + 1 : pledge])
     return blocks
