@@ -216,3 +216,10 @@ def test_suggestions_use_the_documents_own_labels_and_term(tmp_path):
     suggestions = " ".join(f["suggestion"] or "" for f in data["documents"][0]["findings"])
     assert "私" in suggestions and "貴社" in suggestions and "機密情報" in suggestions
     assert not re.search(r"(?<![一-龥])[甲乙](?![一-龥])|受領者|開示者|秘密情報", suggestions)
+
+
+def test_both_sides_bound_by_soho_and_a_heading_binds_nobody():
+    c = parse("業務委託契約書\n＿＿＿（以下「甲」という。）は、株式会社サンプル（以下「乙」という。）に対し、次の業務を委託する。\n"
+              "第1条（秘密保持）\n甲乙双方は、本契約により知り得た相手方の秘密を第三者に漏洩してはならない。\n")
+    assert bound(c) == {"甲", "乙"}
+    assert all("第1条（秘密保持）」" not in e for p in c.parties for e in p.evidence)

@@ -32,8 +32,9 @@ LEAK = re.compile(r"(無断(?:で)?(?:転載|公開|共有|複製|持ち出)|再
                   r"(?:SNS|ＳＮＳ|インターネット|ネット|外部)\s*上?\s*(?:へ|に|で)の?\s*(?:登録|投稿|掲載|公開|発信|拡散|共有))")
 FORBIDS = re.compile(r"(ない|ません|禁止|てはならない|ないこと|行為|厳禁|お控え|ご遠慮)")
 # Role words for "whichever party receives": in a mutual NDA they bind every named party.
-RECEIVER_ROLES = ("受領者", "被開示者", "受領当事者", "開示を受けた当事者", "各当事者", "両当事者")
+RECEIVER_ROLES = ("受領者", "被開示者", "受領当事者", "開示を受けた当事者", "各当事者", "両当事者", "甲乙双方", "双方", "両者")
 RECEIVER = re.compile("|".join((*RECEIVER_ROLES, "甲及び乙", "甲および乙", "甲乙")))
+HEADING = re.compile(r"^(?:第\s*\S{1,4}\s*条\s*)?[（(][^）)]{1,30}[）)]$|^第\s*\S{1,4}\s*条$")
 _OPEN, _CLOSE = "（(「『【［", "）)」』】］"
 
 
@@ -44,6 +45,8 @@ def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], sig
     unattributed: str | None = None
     for start, end in body:
         for sentence in _sentences(text[start:end]):
+            if HEADING.match(sentence.strip()):
+                continue  # 「第5条（秘密保持）」 names a clause; only the clause itself binds anyone
             duty = _duty(sentence)
             if not duty:
                 continue
