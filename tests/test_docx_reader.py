@@ -390,9 +390,7 @@ FROM_NUMBERING = {"r19_moriyoshi-mutual-nda-template.docx", "r20_moriyoshi-softw
 @pytest.mark.parametrize("name", sorted(ARTICLES))
 def test_real_docx_shows_every_article_heading(name):
     path = REAL / name
-    assert REAL == SHARED / "corpus" / "real"
-    if not path.exists():
-        pytest.skip("shared corpus not available")
+    assert path.exists(), f"{path} is missing: CI clones main with ../shared beside it"
     doc = ingest.load(str(path))
     full_width = str.maketrans("０１２３４５６７８９", "0123456789")
     found = [int(n.translate(full_width)) for n in re.findall(r"^第([0-9０-９]+)条", doc.text, re.M)]
