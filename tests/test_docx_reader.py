@@ -377,7 +377,7 @@ def test_original_view_numbers_with_the_properties_before_a_format_change(tmp_pa
 
 # ------------------------------------------------------------------------------ real files
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+REAL = SHARED / "corpus" / "real"
 ARTICLES = {  # article numbers each real .docx shows as 第N条 at the start of a paragraph
     "r18_spurs-freelance-basic-agreement.docx": 17,
     "r19_moriyoshi-mutual-nda-template.docx": 10,
