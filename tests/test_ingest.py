@@ -192,3 +192,54 @@ def test_project_corpus_reads(tmp_path):
     for f in files:
         doc = ingest.load(f)
         assert "第" in doc.text or "1" in doc.text
+
+
+def _hard_wrap(text: str, width: int) -> str:
+    """Cut every line at ``width`` characters, as fixed-width exports do."""
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width:
+            out.append(line[:width])
+            line = line[width:]
+        out.append(line)
+    return "\n".join(out)
+
+
+WRAPPED_SOURCE = (
+    "業務委託契約書\n"
+    "第1条（目的）\n"
+    "本契約は、委託者が受託者に対してウェブサイトの制作業務を委託するにあたり、双方の権利及び義務を定めることを目的とする。\n"
+    "第2条（秘密保持）\n"
+    "1. 受託者は、本業務の遂行にあたり委託者から秘密である旨を明示して開示された情報を、第三者に開示してはならない。\n"
+    "2. 前項の義務は、本契約の終了後2年間存続するものとし、公知の情報には適用しない。\n"
+    "第3条（損害賠償）\n"
+    "1. 受託者は、本契約に違反して委託者に損害を与えた場合には、その損害を賠償するものとする。\n"
+    "2. 前項の賠償額は、委託者が受託者に支払った委託料の総額を上限とする。ただし、受託者の故意による場合はこの限りでない。\n"
+    "第4条（協議）\n"
+    "本契約に定めのない事項は、委託者及び受託者が誠実に協議して定める。\n"
+)
+
+
+def test_hard_wrapped_text_is_joined_and_still_points_at_physical_lines(tmp_path):
+    path = tmp_path / "wrapped.txt"
+    path.write_text(_hard_wrap(WRAPPED_SOURCE, 32), encoding="utf-8")
+    doc = ingest.load(str(path))
+    assert doc.text == WRAPPED_SOURCE.rstrip("\n") or doc.text == WRAPPED_SOURCE
+    cap = doc.text.index("委託料の総額を上限とする")
+    # where that character sits in the file as saved: source line, then the 32-character pieces
+    before = WRAPPED_SOURCE[:cap].split("\n")
+    line = sum(max(1, -(-len(src) // 32)) for src in before[:-1]) + len(before[-1]) // 32 + 1
+    assert doc.locate(cap).line == line and doc.locate(cap).column == len(before[-1]) % 32 + 1
+    # the cap sentence is one sentence again, so the liability is read as capped
+    from conftest import check_json
+    _, data, _ = check_json(path, extra=("--select", "LIAB001,LIAB101", "--party", "受託者=individual"))
+    report = data["documents"][0]
+    assert [f["rule_id"] for f in report["findings"]] == []
+    assert "LIAB101" in {m["rule_id"] for m in report["mitigations"]}
+
+
+def test_text_with_its_own_short_lines_is_not_joined(tmp_path):
+    path = tmp_path / "plain.txt"
+    path.write_text(WRAPPED_SOURCE, encoding="utf-8")
+    doc = ingest.load(str(path))
+    assert doc.text.split("\n") == WRAPPED_SOURCE.split("\n")

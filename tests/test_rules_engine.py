@@ -146,10 +146,15 @@ def test_select_and_ignore(tmp_path):
 def test_document_level_requires_and_conditional():
     rs = RuleSet.load().select(["CONF002", "CONF003"])
     parties = "株式会社A（以下「甲」という。）と参加者である山田花子（以下「乙」という。）は、次のとおり合意する。\n"
-    findings, _, _ = rs.run(analyse_text(parties + "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示してはならない。\n"))
+    duty = "第1条（秘密保持）\n乙は、本プログラムで知り得た甲の一切の情報を第三者に開示してはならない。\n"
+    findings, _, _ = rs.run(analyse_text(parties + duty))
     assert sorted(f.rule_id for f in findings) == ["CONF002", "CONF003"]
+    # a narrow, marked scope: the missing exclusions and term are lesser gaps, not these findings
+    marked = duty.replace("本プログラムで知り得た甲の一切の情報", "甲が秘密である旨を明示して開示した情報")
+    findings, _, _ = rs.run(analyse_text(parties + marked))
+    assert findings == []
     findings, _, _ = rs.run(analyse_text(
-        parties + "第1条（秘密保持）\n乙は、甲の秘密情報を第三者に開示してはならない。\n2　公知の情報はこの限りでない。\n"
+        parties + duty + "2　公知の情報はこの限りでない。\n"
         "第2条（有効期間）\n本契約の有効期間は1年間とし、秘密保持義務は終了後1年間存続する。\n"))
     assert findings == []
 
@@ -179,3 +184,110 @@ def test_generated_rule_docs_are_current():
     docs = ROOT / "docs" / "rules"
     on_disk = {p.name: p.read_text(encoding="utf-8") for p in docs.glob("*.md")}
     assert on_disk == pages, "docs/rules is stale: run `make docs`"
+
+
+# -- shared definitions (_definitions.yaml) ------------------------------------------------------
+
+DEFINED_RULE = """\
+id: PART902
+name: reward-withheld
+title: 謝礼を支払わないとしている
+category: participant-protection
+severity: medium
+match:
+  all:
+    - regex: "{{reward}}(を|は)支払わない"
+    - not_near: {use: excused, window: document}
+message: "謝礼が支払われません（{match}）。"
+examples:
+  flag:
+    - "参加者が途中で退出したときは、当社は謝礼を支払わない。"
+  ok:
+    - "参加者が途中で退出したときは、当社は謝礼を支払わない。ただし、体調不良による場合はこの限りでない。"
+"""
+
+DEFINITIONS = """\
+fragments:
+  reward: "謝礼|報酬|謝金"
+matches:
+  excused:
+    regex: "体調不良|やむを得ない"
+"""
+
+
+def test_rules_share_fragments_and_matches_from_the_definitions_file(tmp_path):
+    rules = tmp_path / "team-rules"
+    write_rule(rules, "PART902.yaml", DEFINED_RULE)
+    write_rule(rules, "_definitions.yaml", DEFINITIONS)
+    result = run_cli("test-rules", str(rules))
+    assert result.exit_code == 0, result.output
+    assert "1 rules, 2 examples: 2 passed" in result.output
+    doc = tmp_path / "terms.txt"
+    doc.write_text("参加規約\n第1条（目的）\n本規約は、当社が主催する座談会への参加について定める。\n"
+                   "第3条（謝礼）\n参加者が途中で退出したときは、当社は謝金を支払わない。\n", encoding="utf-8")
+    _, data, _ = check_json(doc, extra=("--rules", str(rules), "--select", "PART902"))
+    assert [f["rule_id"] for f in data["documents"][0]["findings"]] == ["PART902"]
+
+
+@pytest.mark.parametrize("definitions, rule_text, message", [
+    (DEFINITIONS, DEFINED_RULE.replace("{{reward}}", "{{rewards}}"), "unknown fragment 'rewards'"),
+    (DEFINITIONS, DEFINED_RULE.replace("use: excused", "use: excuse"), "unknown match definition 'excuse'"),
+    (DEFINITIONS.replace('"謝礼|報酬|謝金"', '"{{again}}"\n  again: "{{reward}}"'), DEFINED_RULE,
+     "fragments refer to each other in a loop"),
+    ("fragments:\n  compensate: \"賠償\"\n", DEFINED_RULE, "already defined"),
+    (DEFINITIONS, DEFINED_RULE.replace("use: excused, window: document", "use: excused, at: x"),
+     "'use' takes only a 'window' beside it"),
+])
+def test_bad_definitions_are_reported_with_the_file(tmp_path, definitions, rule_text, message):
+    rules = tmp_path / "team-rules"
+    write_rule(rules, "PART902.yaml", rule_text)
+    write_rule(rules, "_definitions.yaml", definitions)
+    with pytest.raises(ConfigError) as err:
+        RuleSet.load([rules])
+    assert message in str(err.value)
+    assert "_definitions.yaml" in str(err.value) or "PART902.yaml" in str(err.value)
+
+
+def test_builtin_rules_use_the_shared_definitions_instead_of_copies():
+    """The meanings the issue asked to write once: a cap on the individual's damages, the words of
+    a secrecy duty, the standard exclusions."""
+    pack = (ROOT / "rules")
+    uses = {name: [p.name for p in pack.rglob("*.yaml") if not p.name.startswith("_") and name in p.read_text(encoding="utf-8")]
+            for name in ("use: individual_cap", "{{compensate}}", "use: secrecy_duty_on_bound", "{{exclusions}}", "use: wide_scope")}
+    assert all(len(files) >= 2 for files in uses.values()), uses
+
+
+PLEDGE = """秘密保持に関する誓約書
+株式会社サンプル商事 御中
+私は、貴社への入社に際し、次のとおり誓約します。
+1. 私は、在職中に知り得た貴社の一切の情報を、在職中はもとより退職後も第三者に開示いたしません。
+2. 私は、本誓約に違反して貴社に損害を与えたときは、その損害を賠償いたします。
+以上
+氏名　山田太郎　印
+"""
+
+MEMBER_TERMS = """オンラインサロン会員規約
+第1条（目的）
+本規約は、当サロンの運営者が提供する本サロンの利用について定める。
+第2条（秘密保持）
+会員は、本サロンで知り得た一切の情報を、退会後も第三者に漏らしてはならない。
+第3条（損害賠償）
+会員は、本規約に違反して運営者に損害を与えた場合には、その損害を賠償する。
+"""
+
+
+def test_suggestions_speak_the_documents_own_words(tmp_path):
+    """A pledge gets 私/貴社, its own name and wages; member terms get 会員 and 退会, not 退職 or 謝礼."""
+    for name, text, want, never in (
+        ("pledge.txt", PLEDGE, ("私", "貴社"), ("乙", "甲", "謝礼", "本プログラム", "参加者")),
+        ("terms.txt", MEMBER_TERMS, ("会員", "本規約"), ("乙", "甲", "謝礼", "本プログラム", "退職", "参加者", "本契約")),
+    ):
+        doc = tmp_path / name
+        doc.write_text(text, encoding="utf-8")
+        _, data, _ = check_json(doc)
+        suggestions = [f["suggestion"] for f in data["documents"][0]["findings"] if f.get("suggestion")]
+        assert suggestions, name
+        joined = "\n".join(suggestions)
+        assert all(w in joined for w in want), (name, joined)
+        found = [w for w in never if w in joined]
+        assert not found, (name, found, joined)

@@ -145,6 +145,17 @@ def undefined_party_label(contract: Contract) -> list[Span]:
 # 本X compounds that name the document itself or are ordinary words, never defined terms.
 _SELF = re.compile(r"^本(契約|規約|約款|誓約書|同意書|覚書|合意書|書|条|項|号|章|節|別紙|日|人|社|店|名|来|質|格|文|件|当|部|体|音|気|業|籍)")
 _HONKEN = re.compile(r"本件(?P<rest>[一-龥ァ-ヶー]{1,8})")
+# what follows a term inside a kanji run without being part of it: 本件業務|以外, 本件目的|遂行上
+_TERM_TAIL = re.compile(r"(以外|外|上|内|中|等|遂行|実施|終了|開始|完了|後|前|時|用|毎|ごと)+$")
+
+
+def _honken_term(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the 本件 term really ends: before a verb stem (知り得た) and suffixes such as 以外."""
+    if end < len(text) and text[end] in "りるれろっ" and end - start > 3:
+        end -= 1  # 本件開示目的遂行上知|り得た: the last kanji is a verb's stem
+    word = text[start:end]
+    trimmed = _TERM_TAIL.sub("", word[2:])
+    return start, start + 2 + len(trimmed) if len(trimmed) >= 1 else end
 
 
 @check("undefined-term")
@@ -160,14 +171,15 @@ def undefined_term(contract: Contract) -> list[Span]:
     text = contract.document.text
     out, seen = [], set()
     for m in _body_matches(contract, _HONKEN):
-        word = m.group(0)
+        start, end = _honken_term(text, m.start(), m.end())
+        word = text[start:end]
         if any(word.startswith(d) or d.startswith(word) for d in defined) or word in seen:
             continue
         # the text itself may define it without the usual formula: 「本件業務」とは / 本件業務（…をいう）
         if re.search(re.escape(word) + r"[」』]?\s*(とは|[（(][^）)]{0,80}(をいう|をいいます)[）)])", text):
             continue
         seen.add(word)
-        out.append((m.start(), m.end()))
+        out.append((start, end))
     return out
 
 
@@ -207,3 +219,72 @@ def suppression_without_reason(contract: Contract) -> list[Span]:
 
     _, invalid = directives(contract)
     return [(at, at + len("ndalint-disable")) for at in invalid]
+
+
+# -- one-sided duties in an agreement that calls itself mutual ------------------------------------
+
+@check("one-sided-duty-in-mutual-agreement")
+def one_sided_duty_in_mutual_agreement(contract: Contract) -> list[Span]:
+    """A document that calls itself mutual (title or preamble) whose secrecy duties, or whose damages
+    duties, all fall on one named party (「乙は、…開示しない」「乙は、…損害を賠償する」), never on the other."""
+    from ndalint.structure.bound import (
+        HEADING,
+        _duty,
+        _sentences,
+        _topic,
+        _topic_pattern,
+    )
+
+    # 相互秘密保持契約書; 「甲及び乙は、相互に開示する…」「甲または乙が相手方に開示等する」「自己の有する
+    # 機密情報を相手方に開示するにあたり」. 「相互に協力し」 alone is not about disclosure.
+    mutual_title = re.compile(r"相互|双方|双務|Mutual|MUTUAL")
+    mutual_preamble = re.compile(
+        r"(相互|互い|双方)(に|の間で|間で|から)?[^。]{0,8}(開示|授受|提供|交換|受領)|"
+        r"[甲乙](及び|および|又は|または|と|・)[甲乙](が|は|の)?(いずれも|それぞれ|各自)?[、\s]?[^。]{0,12}相手方に(対し)?[、\s]?[^。]{0,8}(開示|提供)|"
+        r"(自己|自ら|それぞれ)の(有する|保有する)[^。]{0,30}相手方に(対し)?[、\s]?(開示|提供)")
+    # a sentence that binds whichever party: 甲及び乙は, 甲又は乙が, 受領者は, 各当事者, 双方, 違反した当事者
+    either = re.compile(r"[甲乙](及び|および|並びに|ならびに|又は|または|若しくは|もしくは|・|、)?[甲乙](?!間)|各当事者|両当事者|"
+                        r"双方|両者|いずれの当事者|違反した当事者|当事者(は|が)|受領者|被開示者|受領当事者|開示を受けた当事者")
+    compensate = re.compile(r"(損害|損失)[^。]{0,80}?(賠償|補償)(する|し、|しなければ|いたし|致し|の責|責任を負|するもの)|"
+                            r"(賠償|補償)(責任|の責め?|義務)を負")
+    denies = re.compile(r"負わない|負いません|負わず|負うことはない|しない|しません|免責|免除|請求(する|できる|することができ)")
+
+    parties = [p for p in contract.parties if p.primary and p.defined and p.origin != "signer"]
+    text = contract.document.text
+    preamble = text[contract.preamble.start : contract.preamble.end] if contract.preamble else ""
+    if len(parties) < 2 or not (mutual_title.search(contract.title or "") or mutual_preamble.search(preamble)):
+        return []
+    labels = [p.label for p in parties]
+    topic_rx = _topic_pattern(labels)
+
+    def subject(sentence: str, verb_at: int) -> str | None:
+        """Whom the duty names: one party's label (乙は… / 乙が…違反し), "both", or None (no subject)."""
+        if either.search(sentence):
+            return "both"
+        topic = _topic(topic_rx, sentence[:verb_at])
+        named = [x for x in labels if x in topic] or [
+            x for x in labels if re.search(rf"(?<![一-龥ァ-ヶー々]){re.escape(x)}が[^。]{{0,30}}違反", sentence[:verb_at])]
+        return named[0] if len(named) == 1 else "both" if named else None
+
+    duties: dict[str, list[tuple[str | None, Span]]] = {"secrecy": [], "damages": []}
+    for start, end in contract.body:
+        chunk, pos = text[start:end], 0
+        for sentence in _sentences(chunk):
+            found = chunk.find(sentence, pos)
+            at, pos = start + found, found + len(sentence)
+            if HEADING.match(sentence.strip()):
+                continue
+            secrecy = _duty(sentence)
+            if secrecy:
+                duties["secrecy"].append((subject(sentence, secrecy.start()), (at, at + secrecy.end())))
+            damages = compensate.search(sentence)
+            if damages and not denies.search(sentence, damages.start()):
+                duties["damages"].append((subject(sentence, damages.start()), (at, at + damages.end())))
+    out = []
+    for found_duties in duties.values():
+        named = [(who, span) for who, span in found_duties if who]  # a duty without a subject says nothing
+        if len({who for who, _ in named}) == 1 and named[0][0] != "both":  # always the same party, never both
+            who, (s, e) = named[0]
+            lead = text.rfind(who, s, e)
+            out.append((lead if lead >= 0 else s, e))
+    return sorted(out)

@@ -1,12 +1,26 @@
 """Load rule packs (one YAML file per rule) and report every problem with file, line and field.
 
 A pack that does not validate never runs half: all errors are collected, then raised together.
+
+Shared definitions live once per pack in ``_definitions.yaml`` (Vale's vocabularies, Semgrep's
+shared patterns) instead of being copied between rule files:
+
+- ``fragments``: regex text spliced into any ``regex`` by ``{{name}}`` (a party's words, duty verbs);
+- ``matches``: whole match nodes a rule references with ``{use: name}`` (a cap on damages, a
+  company subject), so a fix to the shared meaning reaches every rule at once.
+
+Definitions sit in ``_definitions.yaml`` at the top of a pack and, for what only one category
+shares, in its folder. The built-in definitions are visible to every pack; an extra rule directory
+may add its own names but not redefine a built-in one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -15,6 +29,8 @@ from ndalint.errors import ConfigError
 from ndalint.rules.schema import Rule
 
 BUILTIN = Path(__file__).resolve().parent.parent.parent / "rules"
+DEFINITIONS = "_definitions.yaml"
+_FRAGMENT = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_-]*)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -47,11 +63,93 @@ def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(p for p in loc if isinstance(p, int) or (p[:1].islower() or p in ("if", "not")) and "[" not in p)
 
 
+@dataclass
+class Definitions:
+    """Named regex fragments and match nodes shared by the rules of a pack (already expanded)."""
+
+    fragments: dict[str, str] = field(default_factory=dict)
+    matches: dict[str, Any] = field(default_factory=dict)
+
+    def merge(self, path: Path) -> list[str]:
+        """Add the definitions in ``path``; return errors (file:line: what is wrong)."""
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = yaml.load(text, Loader=_YAML) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            return [f"{path}:1: cannot read definitions: {exc}"]
+        if not isinstance(data, dict) or set(data) - {"fragments", "matches"}:
+            return [f"{path}:1: a definitions file is a mapping with 'fragments' (name: regex) and 'matches' (name: match node)"]
+        errors: list[str] = []
+        for kind in ("fragments", "matches"):
+            table = data.get(kind) or {}
+            if not isinstance(table, dict):
+                errors.append(f"{path}:1: '{kind}' must be a mapping of names")
+                continue
+            clash = sorted(set(table) & (set(self.fragments) | set(self.matches)))
+            if clash:
+                errors.append(f"{path}:1: {kind} {clash} already defined (built-in names cannot be redefined; choose another name)")
+        if errors:
+            return errors
+        raw_fragments = dict(data.get("fragments") or {})
+        for name in raw_fragments:
+            try:
+                self.fragments[name] = self._fragment(name, raw_fragments, ())
+            except ValueError as exc:
+                errors.append(f"{path}:1: fragments.{name}: {exc}")
+        for name, node in (data.get("matches") or {}).items():
+            try:
+                self.matches[name] = self.expand(node)
+            except ValueError as exc:
+                errors.append(f"{path}:1: matches.{name}: {exc}")
+        return errors
+
+    def _fragment(self, name: str, raw: dict[str, Any], stack: tuple[str, ...]) -> str:
+        if name in self.fragments:
+            return self.fragments[name]
+        if name in stack:
+            raise ValueError(f"fragments refer to each other in a loop: {' -> '.join(stack + (name,))}")
+        if name not in raw:
+            raise ValueError(self._unknown("fragment", name, set(self.fragments) | set(raw)))
+        value = raw[name]
+        if not isinstance(value, str):
+            raise ValueError("a fragment is a regex string")
+        return _FRAGMENT.sub(lambda m: self._fragment(m.group(1), raw, stack + (name,)), value)
+
+    def regex(self, value: str) -> str:
+        return _FRAGMENT.sub(lambda m: self._lookup(m.group(1)), value)
+
+    def _lookup(self, name: str) -> str:
+        if name not in self.fragments:
+            raise ValueError(self._unknown("fragment", name, set(self.fragments)))
+        return "(?:" + self.fragments[name] + ")"
+
+    def expand(self, node: Any) -> Any:
+        """Replace ``{use: name}`` by the named node and ``{{name}}`` inside regexes by the fragment."""
+        if isinstance(node, dict):
+            if "use" in node:
+                # {use: name} alone, or beside a window: not_near: {use: cap, window: document}
+                name, rest = node["use"], {k: v for k, v in node.items() if k != "use"}
+                if set(rest) - {"window"}:
+                    raise ValueError(f"'use' takes only a 'window' beside it, not {sorted(set(rest) - {'window'})}")
+                if name not in self.matches:
+                    raise ValueError(self._unknown("match definition", str(name), set(self.matches)))
+                used = copy.deepcopy(self.matches[name])
+                return {"match": used, **rest} if rest else used
+            return {k: (self.regex(v) if k == "regex" and isinstance(v, str) else self.expand(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self.expand(v) for v in node]
+        return node
+
+    @staticmethod
+    def _unknown(what: str, name: str, known: set[str]) -> str:
+        return f"unknown {what} '{name}' (defined in {DEFINITIONS}: {', '.join(sorted(known)) or 'none'})"
+
+
 # libyaml's parser when PyYAML was built with it: the pure-Python one took most of a cold start
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_file(path: Path) -> tuple[LoadedRule | None, list[str]]:
+def load_file(path: Path, definitions: Definitions | None = None) -> tuple[LoadedRule | None, list[str]]:
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=_YAML)
@@ -64,6 +162,10 @@ def load_file(path: Path) -> tuple[LoadedRule | None, list[str]]:
     if not isinstance(data, dict) or node is None:
         return None, [f"{path}:1: a rule file must be a mapping with id, name, title, category, severity, match, message, examples"]
     lines = _line_map(node)
+    try:
+        data = (definitions or builtin_definitions()).expand(data)
+    except ValueError as exc:
+        return None, [f"{path}:{lines.get(('match',), 1)}: match: {exc}"]
     try:
         rule = Rule.model_validate(data)
     except ValidationError as exc:
@@ -85,7 +187,40 @@ def load_file(path: Path) -> tuple[LoadedRule | None, list[str]]:
 
 
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """Rule files: every .yaml/.yml except those whose name starts with '_' (definitions)."""
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("_"))
+
+
+_BUILTIN_DEFS: Definitions | None = None
+
+
+def builtin_definitions() -> Definitions:
+    global _BUILTIN_DEFS
+    if _BUILTIN_DEFS is None:
+        defs = Definitions()
+        errors = [e for path in definition_files(BUILTIN) for e in defs.merge(path)]
+        if errors:
+            raise ConfigError("invalid rule pack:\n" + "\n".join(errors))
+        _BUILTIN_DEFS = defs
+    return _BUILTIN_DEFS
+
+
+def definitions_for(directory: Path) -> tuple[Definitions, list[str]]:
+    """The built-in definitions plus those of ``directory`` (if it has a definitions file)."""
+    base = builtin_definitions()
+    paths = definition_files(directory)
+    if directory.resolve() == BUILTIN.resolve() or not paths:
+        return base, []
+    defs = Definitions(dict(base.fragments), dict(base.matches))
+    return defs, [e for path in paths for e in defs.merge(path)]
+
+
+def definition_files(directory: Path) -> list[Path]:
+    """The pack's definitions: ``_definitions.yaml`` at the top, then one per category folder
+    (shared by the rules of that category; names are unique across the pack). A file may use
+    the names of the files before it: the top one first, then the folders in name order."""
+    top = directory / DEFINITIONS
+    return ([top] if top.is_file() else []) + sorted(p for p in directory.glob(f"*/{DEFINITIONS}") if p.is_file())
 
 
 def load_rules(directories: list[Path] | None = None, builtin: bool = True) -> list[LoadedRule]:
@@ -97,8 +232,10 @@ def load_rules(directories: list[Path] | None = None, builtin: bool = True) -> l
         if not d.is_dir():
             errors.append(f"{d}: rule directory not found")
             continue
+        defs, errs = definitions_for(d)
+        errors += errs
         for path in rule_files(d):
-            rule, errs = load_file(path)
+            rule, errs = load_file(path, defs)
             errors += errs
             if rule:
                 loaded.append(rule)

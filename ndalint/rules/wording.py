@@ -1,17 +1,39 @@
-"""Suggested wording in the document's own words: its party labels and its defined term for the secret.
+"""Suggested wording in the document's own words: its party labels, its name for itself and for
+the activity, its defined term for the secret, and the vocabulary of its kind of agreement.
 
-Rules write their suggestions once, in the 甲/乙 and 開示者/受領者 of a model contract. A pledge
-speaks of 私 and 貴社, participation terms of 参加者 and 主催者, and some contracts define
-「機密情報」 instead of 「秘密情報」; a lawyer pasting the suggestion should not have to translate it.
+Rules write their suggestions once, in the 甲/乙 and 開示者/受領者 of a model contract, about a
+「本プログラム」 with a 「謝礼」. A pledge speaks of 私 and 貴社, participation terms of 参加者 and
+主催者, an employee is paid wages rather than a fee, a member leaves (退会) rather than retires, and
+some contracts define 「機密情報」 instead of 「秘密情報」; a lawyer pasting the suggestion should
+not have to translate it.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ndalint.structure.model import Contract, Party
 
 _KANJI = "一-龥々"
+_JOIN = "及並又若"  # 甲及び乙, 甲並びに乙, 甲又は乙, 甲若しくは乙
+# How a document names itself and the activity it is about (本規約, 本イベント …)
+_SELF = re.compile(r"本(契約書?|規約|誓約書|同意書|覚書|約款|誓約条項)(?![一-龥])")
+_ACTIVITY = re.compile(r"本(プログラム|イベント|業務|調査|サービス|セッション|ワークショップ|コミュニティ|取引|"
+                       r"プロジェクト|大会|講座|研修|インターンシップ|ハッカソン|アイデアソン|モニター|件業務|件取引|"
+                       r"サーバー|活動|会合|共創活動)(?![一-龥])")
+# Where the document names no activity, the kind of agreement decides
+_ACTIVITY_BY_KIND = {"employment": "貴社での業務", "exit-pledge": "在職中の業務", "freelance": "本業務",
+                     "b2b": "本取引", "panel": "本調査", "event": "本イベント", "community": "本コミュニティ",
+                     "visitor": "本訪問", "beta-test": "本テスト", "c2c": "本サービス"}
+# What the bound person is paid, and how their relation ends, by kind of agreement
+_PAY_BY_KIND = {"employment": "賃金", "exit-pledge": "賃金", "freelance": "委託料", "b2b": "委託料", "c2c": "売上金"}
+# Members, visitors and event guests are not paid: a cap on their liability is a stated sum
+_UNPAID = {"community", "visitor", "event"}
+_PAID_CAP = re.compile(r"(本(契約|規約|誓約書|同意書)に基づき)?[^、。「」]{0,8}?(受領した|受け取った|支払われた|支払った)謝礼(（[^）]*）)?の(総)?額")
+_END_BY_KIND = {"community": "退会", "panel": "退会", "event": "参加の終了", "co-creation": "参加の終了",
+                "visitor": "訪問の終了", "beta-test": "参加の終了", "freelance": "本契約の終了", "b2b": "本契約の終了",
+                "c2c": "退会"}
 
 
 def fit_wording(text: str, contract: Contract) -> str:
@@ -23,9 +45,48 @@ def fit_wording(text: str, contract: Contract) -> str:
         text = _replace_word(text, "甲", organisation.label)
     if person and organisation and not (labels | terms) & {"受領者", "開示者"}:
         text = text.replace("受領者", person.label).replace("開示者", organisation.label)
+    if person and "参加者" not in labels and person.label != "参加者":
+        # the bound person, not the class: 「他の参加者」「参加者間の議論」 stay as they are
+        text = re.sub(r"(?<!他の)(?<!ほかの)参加者(?!間|どうし|同士|全員)", person.label, text)
+    if organisation and not labels & {"当社", "主催者"}:
+        text = _replace_word(text, "当社", organisation.label)
     if "機密情報" in terms and "秘密情報" not in terms:
         text = text.replace("秘密情報", "機密情報")
+    return _fit_kind(text, contract)
+
+
+def _fit_kind(text: str, contract: Contract) -> str:
+    body = contract.text
+    own_name = _most_common(_SELF, body) or _name_from_title(contract.title)
+    if own_name:
+        text = re.sub(r"本(契約|規約|誓約書|同意書)(?![一-龥])", own_name, text)
+    activity = _most_common(_ACTIVITY, body) or _ACTIVITY_BY_KIND.get(contract.kind or "")
+    if activity:
+        text = text.replace("本プログラム", activity)
+    pay = _PAY_BY_KIND.get(contract.kind or "")
+    if contract.kind in _UNPAID and "謝礼" not in body:
+        text = _PAID_CAP.sub("金〇万円", text)
+    if pay and "謝礼" not in body:
+        if pay == "委託料" and body.count("報酬") > body.count("委託料"):
+            pay = "報酬"
+        text = text.replace("委託料（謝礼）", pay).replace("謝礼", pay)
+    end = _END_BY_KIND.get(contract.kind or "")
+    if end and "退職" not in body:
+        text = text.replace("退職", end)
     return text
+
+
+def _name_from_title(title: str | None) -> str | None:
+    """A document that never names itself is still 本誓約書 / 本規約 / 本同意書 by its title."""
+    for word in ("誓約書", "同意書", "規約", "覚書", "ルール", "ガイドライン"):
+        if title and word in title:
+            return "本" + word
+    return None
+
+
+def _most_common(pattern: re.Pattern[str], text: str) -> str | None:
+    counts = Counter(m.group(0) for m in pattern.finditer(text))
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _sides(parties: list[Party]) -> tuple[Party | None, Party | None]:
@@ -38,5 +99,6 @@ def _sides(parties: list[Party]) -> tuple[Party | None, Party | None]:
 
 
 def _replace_word(text: str, old: str, new: str) -> str:
-    # 乙 alone, not inside 甲乙 or a longer kanji word
-    return re.sub(rf"(?<![{_KANJI}]){old}(?![{_KANJI}])", new, text)
+    # 乙 alone, not inside 甲乙 or a longer kanji word; 甲及び乙 / 乙又は甲 are still two words
+    return re.sub(rf"(?<![{_KANJI}]){old}(?![{_KANJI}])|(?<![{_KANJI}]){old}(?=[{_JOIN}])|(?<=[{_JOIN}]){old}(?![{_KANJI}])",
+                  new, text)

@@ -1,0 +1,75 @@
+"""Undo the hard wraps of a plain-text agreement saved at a fixed width.
+
+Some .txt agreements are exported with every line cut at a fixed length (「…受託者の賠償額は委託料の」
+/「額を上限とする。」). Japanese has no spaces between words, so such a cut splits phrases and
+sentences and rules stop matching. The wrap is undone only when the file shows a wrap column (at
+least five lines end within a few characters of the same length without closing a sentence) and the
+next line does not start a new unit (article, numbered paragraph, item, bullet, heading). The
+physical line numbers are kept in ``Block.breaks``, as for PDF, so findings still point at the
+line a user sees.
+"""
+
+from __future__ import annotations
+
+from ndalint.ingest.document import Block, BlockBuilder
+from ndalint.ingest.pdf_lines import _CLOSED_END, _HEADING, _NEW_UNIT
+
+_MIN_WRAPPED = 5  # lines ending near the same column before a wrap column is believed
+_SLACK = 3  # characters: kinsoku shoving a bracket or 。 to the next line shortens a line a little
+_RULE_CHARS = set("━─═—-=＝＿_*＊")
+_MIN_COLUMN = 30  # characters: a narrower wrap is not a fixed-width export
+
+
+def width(line: str) -> int:
+    # Characters, not display columns: exporters wrap Japanese text at a character count (a
+    # half-width 「1.」 still counts as two), which display widths blur.
+    return len(line)
+
+
+def wrap_column(lines: list[str]) -> int | None:
+    """The column the file was wrapped at, or None when its lines are its own units."""
+    open_lines = [width(s.rstrip()) for s in lines
+                  if len(s.strip()) > 10 and not s.rstrip().endswith(_CLOSED_END) and not _is_rule(s) and not _HEADING.match(s)]
+    for col in sorted({w for w in open_lines if w >= _MIN_COLUMN}, reverse=True):
+        near = sum(1 for w in open_lines if col - _SLACK <= w <= col)
+        if near >= _MIN_WRAPPED and near >= 0.3 * len(open_lines):
+            return col
+    return None
+
+
+def _is_rule(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and set(s) <= _RULE_CHARS
+
+
+def _continues(prev: str, nxt: str, col: int) -> bool:
+    a, b = prev.rstrip(" \t\u3000"), nxt.strip(" \t")
+    if not a or not b or a.endswith(_CLOSED_END) or width(a) < col - _SLACK:
+        return False
+    if _is_rule(a) or _is_rule(b) or _HEADING.match(a) or _NEW_UNIT.match(b):
+        return False
+    return True
+
+
+def unwrap(text: str) -> tuple[str, list[Block]] | None:
+    """The text with wraps undone and its blocks (one per logical line); None if not wrapped."""
+    lines = text.split("\n")
+    col = wrap_column(lines)
+    if col is None:
+        return None
+    out = BlockBuilder()
+    current: str | None = None
+    number = 0
+    breaks: list[tuple[int, int, int | None]] = []
+    for i, line in enumerate(lines, start=1):
+        if current is not None and _continues(lines[i - 2], line, col):
+            current = current.rstrip(" \t\u3000")
+            breaks.append((len(current), i, None))
+            current += line.strip(" \t")
+            continue
+        if current is not None:
+            out.add(current, number, breaks=tuple(breaks))
+        current, number, breaks = line, i, []
+    if current is not None:
+        out.add(current, number, breaks=tuple(breaks))
+    return out.text, out.blocks
