@@ -13,13 +13,14 @@ Method, fixed in advance so that no weight is tuned to one document:
    document, and the spread of the held-out rank correlation shows whether the weights carry.
 
 Nothing is written: the weights are copied into score.py by hand, with the figures in the note.
-Run: .venv/bin/python bench/calibrate.py
+Run: .venv/bin/python bench/calibrate.py [DIR_WITH_labels.yaml ...]   (extra sets are checked, not fitted)
 """
 
 from __future__ import annotations
 
 import itertools
 import statistics
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -35,10 +36,10 @@ FITTED = ("confidentiality-scope", "individual-liability", "staged-disclosure", 
 GRID = [round(0.2 + 0.1 * i, 1) for i in range(8)]
 
 
-def findings_by_set(engine: RuleSet) -> dict[str, list[tuple[int, dict[str, list[float]]]]]:
+def findings_by_set(engine: RuleSet, sets: dict[str, Path] = SETS) -> dict[str, list[tuple[int, dict[str, list[float]]]]]:
     weights = {r.id: r.weight for r in engine.rules}
     out: dict[str, list[tuple[int, dict[str, list[float]]]]] = {}
-    for name, directory in SETS.items():
+    for name, directory in sets.items():
         labels = load_labels(directory / "labels.yaml")
         rows = []
         for doc, label in labels.documents.items():
@@ -116,6 +117,11 @@ def main() -> None:
     cv = rhos(risks, np.array(held_out)[:, None], np.ones((1, 1)))[0]
     print(f"leave-one-out on the real set ({len(risks)} refits): Spearman of held-out scores {cv:.2f} "
           f"(current weights: {rhos(risks, np.array(current)[:, None], np.ones((1, 1)))[0]:.2f})")
+    # Optional: labelled documents kept out of the fit (a directory with labels.yaml per argument)
+    for extra in sys.argv[1:]:
+        rows = findings_by_set(RuleSet.load(), {extra: Path(extra)})[extra]
+        risks, r = category_risks(rows)
+        print(f"  {extra} (not fitted): current {rhos(risks, r, now)[0]:.2f}, fitted {rhos(risks, r, best[None, :])[0]:.2f}")
 
 if __name__ == "__main__":
     main()

@@ -253,7 +253,7 @@ def test_builtin_rules_use_the_shared_definitions_instead_of_copies():
     a secrecy duty, the standard exclusions."""
     pack = (ROOT / "rules")
     uses = {name: [p.name for p in pack.rglob("*.yaml") if not p.name.startswith("_") and name in p.read_text(encoding="utf-8")]
-            for name in ("use: individual_cap", "{{compensate}}", "use: secrecy_duty_on_bound", "{{exclusions}}", "use: wide_scope")}
+            for name in ("use: individual_cap", "use: pays_damages", "use: secrecy_duty_on_bound", "{{exclusions}}", "use: wide_scope")}
     assert all(len(files) >= 2 for files in uses.values()), uses
 
 
