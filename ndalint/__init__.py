@@ -1,8 +1,4 @@
 """ndalint: a rule-based risk linter for Japanese NDAs and participant agreements."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ndalint")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# The package version (pyproject.toml reads it from here).
+__version__ = "0.1.0"

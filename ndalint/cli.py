@@ -185,7 +185,7 @@ def test_rules(directory: str | None, rule_dirs: tuple[str, ...]) -> None:
     from ndalint.rules.examples import run_examples
 
     dirs = rule_dirs + ((directory,) if directory else ())
-    ruleset = RuleSet.load(dirs, builtin=directory is None)
+    ruleset = RuleSet.load(dirs, builtin=directory is None, strict=True)
     count, failures = run_examples(ruleset)
     for f in failures:
         click.echo(str(f))

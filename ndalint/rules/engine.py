@@ -12,7 +12,7 @@ from ndalint.nlp import Analysis, Sentence
 from ndalint.report.model import Finding, Mitigation, RuleInfo
 from ndalint.rules.wording import fit_wording
 from ndalint.rules import schema as s
-from ndalint.rules.loader import LoadedRule, load_rules
+from ndalint.rules.loader import BUILTIN, LoadedRule, load_rules
 from ndalint.rules.matchers import Compiled, Evaluator, Span, children
 from ndalint.rules.subject import subject_kind, subject_of
 from ndalint.structure.topics import TOPICS
@@ -30,24 +30,32 @@ class Assume:
 class RuleSet:
     """A validated, compiled rule pack. Build once; run on many documents."""
 
-    def __init__(self, rules: list[LoadedRule]) -> None:
+    def __init__(self, rules: list[LoadedRule], strict: bool = False) -> None:
         self.loaded = rules
         self.rules = [lr.rule for lr in rules]
         self.compiled = Compiled()
         self.structural = {r.id for r in self.rules if _uses_checks(r.match)}  # may point at headings
         errors = []
         for lr in rules:
+            self.compiled.origin = f"{lr.path}:{lr.line_of('match')}: "
             try:
                 self.compiled.add(lr.rule.match, "match")
             except ValueError as exc:
                 field = str(exc).split(":", 1)[0]
                 errors.append(f"{lr.path}:{lr.line_of('match')}: {exc}" if field else f"{lr.path}: {exc}")
+        # spaCy's matchers are otherwise built at first use (see Compiled); a user's token pattern
+        # is checked now, so that a mistake is a load error with its file and line
+        if strict or any(not lr.path.resolve().is_relative_to(BUILTIN.resolve()) for lr in rules if _uses_tokens(lr.rule.match)):
+            try:
+                self.compiled.build_matchers()
+            except ValueError as exc:
+                errors.append(str(exc))
         if errors:
             raise ConfigError("invalid rule pack:\n" + "\n".join(errors))
 
     @classmethod
-    def load(cls, extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> RuleSet:
-        return cls(load_rules([Path(d) for d in extra_dirs], builtin=builtin))
+    def load(cls, extra_dirs: Iterable[str | Path] = (), builtin: bool = True, strict: bool = False) -> RuleSet:
+        return cls(load_rules([Path(d) for d in extra_dirs], builtin=builtin, strict=strict), strict=strict)
 
     def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> RuleSet:
         sel, ign = [x for x in select if x], [x for x in ignore if x]
@@ -59,7 +67,14 @@ class RuleSet:
             if not any(hit(lr, [key]) for lr in self.loaded):
                 raise ConfigError(f"--select/--ignore: no rule matches '{key}' (use an id, a prefix such as LIAB, or a name)")
         kept = [lr for lr in self.loaded if (not sel or hit(lr, sel)) and not hit(lr, ign)]
-        return RuleSet(kept)
+        return self._subset(kept)
+
+    def _subset(self, kept: list[LoadedRule]) -> RuleSet:
+        """The same compiled matchers, fewer rules: nothing to validate or compile again."""
+        sub = RuleSet.__new__(RuleSet)
+        sub.loaded, sub.rules, sub.compiled = kept, [lr.rule for lr in kept], self.compiled
+        sub.structural = {r.id for r in sub.rules if r.id in self.structural}
+        return sub
 
     def find(self, key: str) -> LoadedRule | None:
         return next((lr for lr in self.loaded if key in (lr.rule.id, lr.rule.name) or lr.rule.id == key.upper()), None)
@@ -160,6 +175,12 @@ def _uses_checks(node: s.Match) -> bool:
     if isinstance(node, s.Check):
         return True
     return any(_uses_checks(child) for child, _ in children(node))
+
+
+def _uses_tokens(node: s.Match) -> bool:
+    if isinstance(node, s.Tokens) or (isinstance(node, s.Phrases) and node.attr != "TEXT"):
+        return True
+    return any(_uses_tokens(child) for child, _ in children(node))
 
 
 def _anchor(rule: s.Rule, sentences: list[Sentence]) -> Sentence | None:

@@ -149,7 +149,7 @@ class Definitions:
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_file(path: Path, definitions: Definitions | None = None) -> tuple[LoadedRule | None, list[str]]:
+def load_file(path: Path, definitions: Definitions | None = None, trusted: bool = False) -> tuple[LoadedRule | None, list[str]]:
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=_YAML)
@@ -167,7 +167,7 @@ def load_file(path: Path, definitions: Definitions | None = None) -> tuple[Loade
     except ValueError as exc:
         return None, [f"{path}:{lines.get(('match',), 1)}: match: {exc}"]
     try:
-        rule = Rule.model_validate(data)
+        rule = Rule.model_validate(data, context={"trusted": trusted})
     except ValidationError as exc:
         errors = []
         seen = set()
@@ -223,8 +223,11 @@ def definition_files(directory: Path) -> list[Path]:
     return ([top] if top.is_file() else []) + sorted(p for p in directory.glob(f"*/{DEFINITIONS}") if p.is_file())
 
 
-def load_rules(directories: list[Path] | None = None, builtin: bool = True) -> list[LoadedRule]:
-    """Load the built-in pack plus extra directories; raise ConfigError listing every problem."""
+def load_rules(directories: list[Path] | None = None, builtin: bool = True, strict: bool = False) -> list[LoadedRule]:
+    """Load the built-in pack plus extra directories; raise ConfigError listing every problem.
+
+    User rules are validated in full. The built-in pack's regexes are compiled at first use instead
+    (``strict`` validates them too, as ``ndalint test-rules`` does)."""
     dirs = ([BUILTIN] if builtin else []) + [Path(d) for d in directories or []]
     loaded: list[LoadedRule] = []
     errors: list[str] = []
@@ -234,8 +237,9 @@ def load_rules(directories: list[Path] | None = None, builtin: bool = True) -> l
             continue
         defs, errs = definitions_for(d)
         errors += errs
+        trusted = not strict and d.resolve() == BUILTIN.resolve()
         for path in rule_files(d):
-            rule, errs = load_file(path, defs)
+            rule, errs = load_file(path, defs, trusted)
             errors += errs
             if rule:
                 loaded.append(rule)

@@ -9,6 +9,7 @@ sentence, so a window or document condition shared by many sentences is computed
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -21,57 +22,58 @@ from ndalint.rules.checks import CHECKS
 Span = tuple[int, int]
 
 
+def _width_table() -> dict[int, str]:
+    table = {}
+    for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A), (0xFF61, 0xFF9F)):
+        for o in range(lo, hi + 1):
+            n = unicodedata.normalize("NFKC", chr(o))
+            if len(n) == 1:
+                table[o] = n
+    return table
+
+
+_WIDTH = _width_table()
+
+
 def normalise(text: str) -> str:
     """Full-width letters/digits to ASCII and half-width katakana to full width, char by char so
     offsets stay valid. Punctuation such as （ ） 「 」 is left alone: rule authors write it."""
-    out = []
-    for ch in text:
-        o = ord(ch)
-        if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A or 0xFF61 <= o <= 0xFF9F:
-            n = unicodedata.normalize("NFKC", ch)
-            out.append(n if len(n) == 1 else ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_WIDTH)
 
 
 @dataclass
 class Compiled:
     """Matchers shared by all rules: one spaCy Matcher/PhraseMatcher for every token/phrase leaf."""
 
-    regexes: dict[int, re.Pattern[str]] = field(default_factory=dict)
+    regexes: dict[int, str] = field(default_factory=dict)  # compiled at first use: see compiled_regex
     phrases: dict[int, list[str]] = field(default_factory=dict)
     token_keys: dict[int, str] = field(default_factory=dict)
     phrase_keys: dict[int, str] = field(default_factory=dict)
     dep_keys: dict[int, str] = field(default_factory=dict)
     dep_patterns: dict[str, list] = field(default_factory=dict)
+    # spaCy's matchers are built at the first sentence that needs them: importing spaCy costs more
+    # than a whole cold check, and most documents never reach a token pattern
+    token_patterns: list[tuple[str, list, str]] = field(default_factory=list)
+    phrase_patterns: list[tuple[str, str, list[str]]] = field(default_factory=list)
     _matcher: object = None
     _phrase_matchers: dict[str, object] = field(default_factory=dict)
+    _built: bool = False
+    origin: str = ""  # "file:line: " of the rule being added, for errors found when building
     _dep_matcher: object = None
 
     def add(self, node: s.Match, where: str) -> None:
         """Compile one node and its children; raise ValueError naming ``where`` on a bad pattern."""
         key = f"n{id(node)}"
         if isinstance(node, s.Regex):
-            self.regexes[id(node)] = re.compile(normalise(node.regex))
+            self.regexes[id(node)] = normalise(node.regex)
         elif isinstance(node, s.Phrases):
             if node.attr == "TEXT":
                 self.phrases[id(node)] = [normalise(p) for p in node.phrases]
             else:
-                from spacy.matcher import PhraseMatcher
-
-                pm = self._phrase_matchers.setdefault(node.attr, PhraseMatcher(PIPELINE.tokenizer.vocab, attr=node.attr))
-                pm.add(key, [PIPELINE.tokenizer(p) for p in node.phrases])  # type: ignore[attr-defined]
+                self.phrase_patterns.append((node.attr, key, node.phrases))
                 self.phrase_keys[id(node)] = node.attr + ":" + key
         elif isinstance(node, s.Tokens):
-            from spacy.matcher import Matcher
-
-            if self._matcher is None:
-                self._matcher = Matcher(PIPELINE.tokenizer.vocab, validate=True)
-            try:
-                self._matcher.add(key, [node.tokens])  # type: ignore[attr-defined]
-            except Exception as exc:  # spaCy explains what is wrong with the pattern
-                raise ValueError(f"{where}.tokens: {str(exc).splitlines()[0]}") from None
+            self.token_patterns.append((key, node.tokens, f"{self.origin}{where}"))
             self.token_keys[id(node)] = key
         elif isinstance(node, s.Dependency):
             self.dep_patterns[key] = node.dependency
@@ -81,10 +83,30 @@ class Compiled:
 
     # -- per-sentence raw matches -------------------------------------------------------------
 
+    def build_matchers(self) -> None:
+        """Build the spaCy Matcher/PhraseMatchers; raise ValueError naming a bad token pattern."""
+        if self._built:
+            return
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        vocab = PIPELINE.tokenizer.vocab
+        if self.token_patterns:
+            self._matcher = Matcher(vocab, validate=True)
+            for key, pattern, where in self.token_patterns:
+                try:
+                    self._matcher.add(key, [pattern])  # type: ignore[attr-defined]
+                except Exception as exc:  # spaCy explains what is wrong with the pattern
+                    raise ValueError(f"{where}.tokens: {str(exc).splitlines()[0]}") from None
+        for attr, key, phrases in self.phrase_patterns:
+            pm = self._phrase_matchers.setdefault(attr, PhraseMatcher(vocab, attr=attr))
+            pm.add(key, [PIPELINE.tokenizer(p) for p in phrases])  # type: ignore[attr-defined]
+        self._built = True
+
     def token_matches(self, analysis: Analysis, sent: Sentence) -> dict[str, list[Span]]:
         out: dict[str, list[Span]] = {}
-        if self._matcher is None and not self._phrase_matchers:
+        if not self.token_patterns and not self.phrase_patterns:
             return out
+        self.build_matchers()
         doc = analysis.tokens(sent)
         vocab = doc.vocab
         matchers = ([self._matcher] if self._matcher is not None else []) + list(self._phrase_matchers.values())
@@ -110,6 +132,14 @@ class Compiled:
             end = max(t.idx + len(t.text) for t in toks)
             out.setdefault(doc.vocab.strings[match_id], []).append((sent.start + start, sent.start + end))
         return out
+
+
+@functools.lru_cache(maxsize=None)
+def compiled_regex(pattern: str) -> re.Pattern[str]:
+    """Compile on first use and keep for the process: a rule whose sentence never comes (a company
+    rule on a pledge) costs nothing, and the same fragment shared by many rules compiles once.
+    (``re``'s own cache holds 512 patterns; the pack has more.)"""
+    return re.compile(pattern)
 
 
 def children(node: s.Match) -> list[tuple[s.Match, str]]:
@@ -138,9 +168,11 @@ def children(node: s.Match) -> list[tuple[s.Match, str]]:
 
 
 def _cost(node: s.Match) -> int:
-    """0 cheap, 1 looks beyond the sentence, 3 needs the parser."""
+    """0 cheap, 1 looks beyond the sentence, 2 needs the tokenizer, 3 needs the parser."""
     if isinstance(node, s.Dependency):
         return 3
+    if isinstance(node, s.Tokens) or (isinstance(node, s.Phrases) and node.attr != "TEXT"):
+        return 2
     if isinstance(node, (s.Absent, s.Near, s.NotNear)):
         return 1
     return max([0] + [_cost(c) for c, _ in children(node)])
@@ -193,7 +225,7 @@ class Evaluator:
 
     # leaves
     def _regex(self, node: s.Regex, sent: Sentence, whole: list[Span]) -> list[Span]:
-        rx = self.c.regexes[id(node)]
+        rx = compiled_regex(self.c.regexes[id(node)])
         return [(sent.start + m.start(), sent.start + m.end()) for m in rx.finditer(self.norm(sent)) if m.end() > m.start()]
 
     def _phrases(self, node: s.Phrases, sent: Sentence, whole: list[Span]) -> list[Span]:

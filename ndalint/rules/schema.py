@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 CATEGORIES = {
     "CONF": "confidentiality-scope",
@@ -93,7 +93,11 @@ class Regex(_Strict):
 
     @field_validator("regex")
     @classmethod
-    def _valid(cls, v: str) -> str:
+    def _valid(cls, v: str, info: ValidationInfo) -> str:
+        # The built-in pack is checked by `ndalint test-rules` in CI; compiling its ~600 regexes here
+        # and again at first use would double the cost of every cold start.
+        if info.context and info.context.get("trusted"):
+            return v
         return _check_regex(v)
 
 
