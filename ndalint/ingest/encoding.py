@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import codecs
 
-import charset_normalizer
-
 from ndalint.errors import InputError
 
 _BOMS = (
@@ -77,6 +75,8 @@ def decode(data: bytes) -> tuple[str, str]:
         text = _utf16_without_bom(data)
         encoding = "utf-16"
     if text is None:
+        import charset_normalizer  # imported here: only files that are not UTF-8 need the detector
+
         best = charset_normalizer.from_bytes(data, cp_isolation=_JAPANESE).best()
         if best is None:
             raise InputError("テキストとして読めません（バイナリファイルか、未対応の文字コードです）")

@@ -11,44 +11,67 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
-from ndalint.ingest.pdf_extract import PhysLine
+if TYPE_CHECKING:
+    from ndalint.ingest.pdf_extract import PhysLine
 
 _DIGIT = "0-9０-９"
 _CJK = "\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uffef"
 _UNIT = "年月日条項号円名人件回通部時分秒週頁枚個％%万億千百"
 
+# Patterns that only PDFs and hard-wrapped text files reach are compiled at first use: wrapped.py
+# imports this module for every .txt, and their large character classes are slow to compile.
+
+
 # Exporters (Word, Google Docs) put half-width spaces around numbers set in a Latin font:
 # 第 1 条, 2026 年 4 月. A number at the start of a line is a paragraph number ("2 前項の..."),
 # so its space is kept unless a counter follows.
-_SPACE_BEFORE_DIGIT = re.compile(rf"(?<=[{_CJK}])[ \u00a0]+(?=[{_DIGIT}])")
-_SPACE_AFTER_DIGIT = re.compile(rf"(?P<num>(?:^|(?<=[{_CJK}]))[{_DIGIT}][{_DIGIT},，.．]*)[ \u00a0]+(?=[{_CJK}])")
+@cache
+def _space_before_digit() -> re.Pattern[str]:
+    return re.compile(rf"(?<=[{_CJK}])[ \u00a0]+(?=[{_DIGIT}])")
+
+
+@cache
+def _space_after_digit() -> re.Pattern[str]:
+    return re.compile(rf"(?P<num>(?:^|(?<=[{_CJK}]))[{_DIGIT}][{_DIGIT},，.．]*)[ \u00a0]+(?=[{_CJK}])")
+
 
 # What starts a new unit of the contract; such a line is never the tail of the line before.
 _KANJI_NUM = "一二三四五六七八九十百〇"
-_NEW_UNIT = re.compile(
-    r"^[\s\u3000]*(?:"
-    # 第N条, 第N章; not a reference running on from the line before (第5条まで, 第3条の規定)
-    rf"第\s*[{_DIGIT}{_KANJI_NUM}]+\s*[条章節項](?![ぁ-ゖ及並又若、。・，,])"
-    rf"|[{_DIGIT}]{{1,3}}\s*[.．、](?![{_DIGIT}])"  # 1. １．
-    rf"|[{_DIGIT}]{{1,3}}[ \u3000]+(?![{_UNIT}]|か月|ヶ月|カ月)"  # "2　前項" but not "5 年間"
-    rf"|[(（]\s*(?:[{_DIGIT}]{{1,3}}|[{_KANJI_NUM}]{{1,3}}|[a-zａ-ｚA-Zア-ン])\s*[)）]"  # (1) （ア）
-    r"|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"  # ① ❶
-    rf"|[{_KANJI_NUM}]{{1,3}}[ \u3000、．.]"  # 一　
-    r"|[ア-ンｱ-ﾝ][ \u3000.．]"  # ア　
-    r"|[（(][^（）()「」『』。、]{1,20}[）)][\s\u3000]*(?:$|第)"  # （目的）
-    r"|以\s*上(?:$|[\s\u3000、,])"  # 以上 (the closing of the clauses or of the whole document)
-    r"|記$"
-    r"|[【■□●◆◇・※＊*]"  # labels and bullets
-    r")"
-)
-_DATE_LINE = re.compile(
-    rf"^[\s\u3000]*(?:令和|平成|昭和|西暦)?[\s\u3000]*[{_DIGIT}元_＿●○〇 \u3000]*年[{_DIGIT}_＿●○〇 \u3000]*月"
-    rf"[{_DIGIT}_＿●○〇 \u3000]*日[\s\u3000]*$"
-)
+
+
+@cache
+def new_unit() -> re.Pattern[str]:
+    return re.compile(
+        r"^[\s\u3000]*(?:"
+        # 第N条, 第N章; not a reference running on from the line before (第5条まで, 第3条の規定)
+        rf"第\s*[{_DIGIT}{_KANJI_NUM}]+\s*[条章節項](?![ぁ-ゖ及並又若、。・，,])"
+        rf"|[{_DIGIT}]{{1,3}}\s*[.．、](?![{_DIGIT}])"  # 1. １．
+        rf"|[{_DIGIT}]{{1,3}}[ \u3000]+(?![{_UNIT}]|か月|ヶ月|カ月)"  # "2　前項" but not "5 年間"
+        rf"|[(（]\s*(?:[{_DIGIT}]{{1,3}}|[{_KANJI_NUM}]{{1,3}}|[a-zａ-ｚA-Zア-ン])\s*[)）]"  # (1) （ア）
+        r"|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"  # ① ❶
+        rf"|[{_KANJI_NUM}]{{1,3}}[ \u3000、．.]"  # 一　
+        r"|[ア-ンｱ-ﾝ][ \u3000.．]"  # ア　
+        r"|[（(][^（）()「」『』。、]{1,20}[）)][\s\u3000]*(?:$|第)"  # （目的）
+        r"|以\s*上(?:$|[\s\u3000、,])"  # 以上 (the closing of the clauses or of the whole document)
+        r"|記$"
+        r"|[【■□●◆◇・※＊*]"  # labels and bullets
+        r")"
+    )
+
+
+@cache
+def _date_line() -> re.Pattern[str]:
+    return re.compile(
+        rf"^[\s\u3000]*(?:令和|平成|昭和|西暦)?[\s\u3000]*[{_DIGIT}元_＿●○〇 \u3000]*年[{_DIGIT}_＿●○〇 \u3000]*月"
+        rf"[{_DIGIT}_＿●○〇 \u3000]*日[\s\u3000]*$"
+    )
+
+
 # Line ends that close a sentence or introduce what follows on its own line.
 _CLOSED_END = tuple("。．.!?！？:：")
 # A heading: its closing bracket ends it even when a long title reaches the margin.
@@ -58,11 +81,15 @@ _HEADING = re.compile(
 _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 
 # Page numbers: "- 2 -", "2/3", "1 / 3", "Page 2", "２頁", "p. 2", "2 of 3"
-_PAGE_NUMBER = re.compile(
-    rf"^[\s\u3000]*[-‐−–—－ー]?[\s\u3000]*(?:(?:page|p\.?)[\s\u3000]*)?[{_DIGIT}]+[\s\u3000]*"
-    rf"(?:(?:[/／]|of)[\s\u3000]*[{_DIGIT}]+)?[\s\u3000]*(?:頁|ページ)?[\s\u3000]*[-‐−–—－ー]?[\s\u3000]*$",
-    re.IGNORECASE,
-)
+@cache
+def _page_number() -> re.Pattern[str]:
+    return re.compile(
+        rf"^[\s\u3000]*[-‐−–—－ー]?[\s\u3000]*(?:(?:page|p\.?)[\s\u3000]*)?[{_DIGIT}]+[\s\u3000]*"
+        rf"(?:(?:[/／]|of)[\s\u3000]*[{_DIGIT}]+)?[\s\u3000]*(?:頁|ページ)?[\s\u3000]*[-‐−–—－ー]?[\s\u3000]*$",
+        re.IGNORECASE,
+    )
+
+
 _EDGE_LINES = 2  # how many lines at the top and at the bottom of a page may be running material
 _EDGE_BAND = 0.15  # share of the page height, top and bottom, where running material sits
 
@@ -77,14 +104,14 @@ class LogicalLine:
 
 def normalize_spaces(text: str) -> str:
     """``第 1 条`` -> ``第1条``; spaces in Latin text and full-width spaces are left alone."""
-    text = _SPACE_BEFORE_DIGIT.sub("", text)
+    text = _space_before_digit().sub("", text)
 
     def after(m: re.Match[str]) -> str:
         at_start = m.start() == 0 or text[m.start() - 1].isspace()
         unit_follows = m.end() < len(text) and text[m.end()] in _UNIT
         return m.group("num") if (unit_follows or not at_start) else m.group(0)
 
-    return _SPACE_AFTER_DIGIT.sub(after, text)
+    return _space_after_digit().sub(after, text)
 
 
 # ---- running headers, footers, page numbers -------------------------------------------------
@@ -103,7 +130,7 @@ def strip_running(pages: list[list[PhysLine]]) -> tuple[list[PhysLine], int]:
             if not line.text.strip():
                 continue
             running = line in page_edges and seen[_key(line)] >= needed
-            numbered = line in extremes and _PAGE_NUMBER.match(line.text) is not None and _in_band(line)
+            numbered = line in extremes and _page_number().match(line.text) is not None and _in_band(line)
             if running or numbered:
                 removed += 1
             else:
@@ -175,7 +202,7 @@ def _continues(a: PhysLine, b: PhysLine, b_text: str, margin: dict[float, tuple[
         return False
     if a_text.endswith(_CLOSED_END) or _HEADING.match(a_text):
         return False
-    if _NEW_UNIT.match(b_text) or _DATE_LINE.match(b_text):
+    if new_unit().match(b_text) or _date_line().match(b_text):
         return False
     if a.has_geometry and b.has_geometry:
         return _full_by_geometry(a, b, margin, pitch)
@@ -211,6 +238,8 @@ def _text_columns(lines: list[PhysLine]) -> dict[float, tuple[float, float]]:
 def _line_pitch(lines: list[PhysLine]) -> float:
     steps = [a.bottom - b.bottom for a, b in zip(lines, lines[1:])
              if a.page == b.page and a.has_geometry and b.has_geometry and a.bottom - b.bottom > 0]
+    import statistics  # imported here: only PDFs measure line pitch
+
     return statistics.median(steps) if steps else 0.0
 
 

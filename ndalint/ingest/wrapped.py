@@ -12,7 +12,7 @@ line a user sees.
 from __future__ import annotations
 
 from ndalint.ingest.document import Block, BlockBuilder
-from ndalint.ingest.pdf_lines import _CLOSED_END, _HEADING, _NEW_UNIT
+from ndalint.ingest.pdf_lines import _CLOSED_END, _HEADING, new_unit
 
 _MIN_WRAPPED = 5  # lines ending near the same column before a wrap column is believed
 _SLACK = 3  # characters: kinsoku shoving a bracket or 。 to the next line shortens a line a little
@@ -46,7 +46,7 @@ def _continues(prev: str, nxt: str, col: int) -> bool:
     a, b = prev.rstrip(" \t\u3000"), nxt.strip(" \t")
     if not a or not b or a.endswith(_CLOSED_END) or width(a) < col - _SLACK:
         return False
-    if _is_rule(a) or _is_rule(b) or _HEADING.match(a) or _NEW_UNIT.match(b):
+    if _is_rule(a) or _is_rule(b) or _HEADING.match(a) or new_unit().match(b):
         return False
     return True
 

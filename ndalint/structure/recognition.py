@@ -8,6 +8,7 @@ silences every rule, which is worse than linting a letter and finding nothing.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ndalint.structure.model import Contract
 
@@ -22,9 +23,15 @@ CONTRACT_TITLE = re.compile(
     r"(契約|誓約|規約|約款|同意|承諾|覚書|念書|差入|確約|申込書|合意|確認書|規程|規則|ルール|条件|要項|約束|お願い|ガイドライン|"
     r"注意事項|遵守事項|利用規約|ポリシー|心得|行動規範)"
 )
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _SHORT = 600  # characters: a short pledge or a page of rules may use one contract word only
 NOT_A_CONTRACT = "契約書として読み取れませんでした"
+
+
+@cache
+def _japanese() -> re.Pattern[str]:
+    # compiled at first use: only a document that is not a contract is counted, and the kanji range
+    # is slow to compile
+    return re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 def unrecognized(contract: Contract) -> str | None:
@@ -43,7 +50,7 @@ def unrecognized(contract: Contract) -> str | None:
     if len(words) >= needed:
         return None
     letters = sum(1 for ch in text[:20000] if ch.isalpha())
-    japanese = len(_JAPANESE.findall(text[:20000]))
+    japanese = len(_japanese().findall(text[:20000]))
     if letters and japanese / letters < 0.2:
         return f"{NOT_A_CONTRACT}（日本語の文書ではないようです。ndalint は日本語の契約書を検査します）"
     return f"{NOT_A_CONTRACT}（条項・当事者・契約の用語が見つかりません）。契約書であれば、本文がテキストとして保存されているか確認してください"
