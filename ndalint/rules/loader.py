@@ -28,7 +28,18 @@ from pydantic import ValidationError
 from ndalint.errors import ConfigError
 from ndalint.rules.schema import Rule
 
-BUILTIN = Path(__file__).resolve().parent.parent.parent / "rules"
+def _builtin_dir() -> Path:
+    """The built-in pack: the ndalint_rules package of an install (wheel or editable), else the
+    rules/ folder of a source tree that was never installed."""
+    from importlib import util
+
+    spec = util.find_spec("ndalint_rules")
+    if spec is not None and spec.origin:  # a regular package: rules/__init__.py marks it
+        return Path(spec.origin).parent
+    return Path(__file__).resolve().parent.parent.parent / "rules"
+
+
+BUILTIN = _builtin_dir()
 DEFINITIONS = "_definitions.yaml"
 _FRAGMENT = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_-]*)\s*\}\}")
 
