@@ -14,6 +14,7 @@ from functools import partial
 import click
 
 from ndalint import __version__, ingest
+from ndalint.config import CommandLine, Project
 from ndalint.errors import NdalintError
 from ndalint.fsutil import write_atomic
 from ndalint.lint import lint_path
@@ -21,7 +22,6 @@ from ndalint.rules import RuleSet
 from ndalint.report import FORMATS, render
 from ndalint.report.model import SEVERITIES, Report, Tool
 from ndalint.structure.kinds import KINDS as AGREEMENT_KINDS
-from ndalint.structure.model import Overrides
 
 PARTY_KINDS = ("individual", "company")
 
@@ -111,7 +111,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
-@click.option("--fail-on", type=FailOn(), default="high", show_default=True,
+@click.option("--fail-on", type=FailOn(), default=None, show_default="high (or fail-on in the configuration)",
               help="Exit 1 when a finding or a document's score band (中/高/重大) is at or above SEVERITY, "
                    "or the score reaches N.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
@@ -124,21 +124,34 @@ def main() -> None:
               help="State a party's kind instead of reading it: 乙=individual, 甲=company (repeatable).")
 @click.option("--kind", "agreement_kind", type=click.Choice((*AGREEMENT_KINDS, "other")), default=None,
               help="State the kind of agreement instead of reading it.")
-def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[str, int], exit_zero: bool,
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Use this configuration file instead of the nearest pyproject.toml [tool.ndalint] / ndalint.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="The file name to report for - (standard input), as editors pass the buffer they lint; "
+                   "its extension tells the format.")
+def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[str, int] | None, exit_zero: bool,
           select: str, ignore: str, rule_dirs: tuple[str, ...], docx_view: str,
-          parties: tuple[tuple[str, str], ...], agreement_kind: str | None) -> None:
+          parties: tuple[tuple[str, str], ...], agreement_kind: str | None, stdin_filename: str | None,
+          config_file: str | None = None, isolated: bool = False) -> None:
     """Lint contracts (.txt .md .docx .pdf .rtf .odt, a directory, or - for stdin)."""
-    engine = RuleSet.load(rule_dirs).select(select.split(","), ignore.split(","))
-    targets = list(ingest.discover(paths))
-    if not targets:
-        raise click.UsageError("no .txt, .md, .docx, .pdf, .rtf or .odt files found in the given paths")
+    if config_file and isolated:
+        raise click.UsageError("--config and --isolated cannot be used together")
     stated: dict[str, str] = {}
     for label, kind in parties:
         if stated.setdefault(label, kind) != kind:
             raise click.UsageError(f"--party {label} is stated twice with different kinds ({stated[label]}, {kind})")
-    overrides = Overrides(parties=tuple(stated.items()), kind=agreement_kind)  # type: ignore[arg-type]
-    documents = [lint_path(p, engine, partial(ingest.load, docx_view=docx_view), overrides) for p in targets]
-    report = Report(tool=Tool(version=__version__), documents=documents, rules=engine.info())
+    # the nearest configuration file of each document, under the command line (ndalint/config.py)
+    project = Project(CommandLine(tuple(x for x in select.split(",") if x), tuple(x for x in ignore.split(",") if x),
+                                  rule_dirs, tuple(stated.items()), agreement_kind, fail_on),
+                      config_file, isolated, stdin_filename)
+    targets = list(project.discover(paths))
+    if not targets:
+        raise click.UsageError("no .txt, .md, .docx, .pdf, .rtf or .odt files found in the given paths")
+    plans = [project.plan(p) for p in targets]
+    load = partial(ingest.load, docx_view=docx_view, stdin_name=stdin_filename)
+    documents = [lint_path(p, plan.engine, load, plan.overrides, stdin_filename) for p, plan in zip(targets, plans)]
+    report = Report(tool=Tool(version=__version__), documents=documents, rules=project.rules_info())
     out = render(report, fmt, color=_want_color(output))
     if output:
         write_atomic(output, out)
@@ -147,7 +160,8 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
     _echo_errors(report)
     if any(d.error for d in documents):
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if _gate(report, fail_on) and not exit_zero else EXIT_OK)
+    failed = any(_gate(Report(tool=report.tool, documents=[d]), plan.fail_on) for d, plan in zip(documents, plans))
+    sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
 
 
 rules_option = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -263,10 +277,24 @@ def docs(out: str, rule_dirs: tuple[str, ...]) -> None:
     click.echo(f"wrote {len(written)} pages to {out}")
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it; not 1, which CI reads as "findings"
+
+
 def run() -> None:
     """Entry point that keeps tracebacks away from users."""
     try:
-        main(standalone_mode=True)
+        # not standalone: click would turn Ctrl-C into "Aborted!" and exit 1
+        code = main(standalone_mode=False)
+    except click.exceptions.Abort:  # click turns Ctrl-C into Abort when it owns the prompt
+        click.echo("ndalint: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("ndalint: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
     except NdalintError as exc:
         click.echo(f"ndalint: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

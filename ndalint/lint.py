@@ -42,7 +42,7 @@ def lint_document(doc: Document, engine: Engine | None = None, overrides: Overri
     suppressed = 0
     if engine is not None:
         findings, mitigations, _ = engine.run(analysis)
-        findings, suppressed = suppress.apply(contract, findings)
+        findings, suppressed = suppress.apply(contract, findings, engine)
     else:
         for sentence in analysis.sentences:  # tokenise anyway: the analysis is part of the contract
             analysis.tokens(sentence)
@@ -79,9 +79,9 @@ def _drivers(findings: list[Finding], weights: dict[str, float], top: int = 5) -
 
 
 def lint_path(path: str, engine: Engine | None = None, load: Callable[[str], Document] = ingest.load,
-              overrides: Overrides | None = None) -> DocumentReport:
+              overrides: Overrides | None = None, stdin_name: str | None = None) -> DocumentReport:
     try:
         doc = load(path)
     except InputError as exc:
-        return DocumentReport(path=path if path != ingest.STDIN else "<stdin>", status="error", error=str(exc))
+        return DocumentReport(path=path if path != ingest.STDIN else stdin_name or "<stdin>", status="error", error=str(exc))
     return lint_document(doc, engine, overrides)

@@ -68,10 +68,14 @@ def load_bytes(data: bytes, path: str, suffix: str | None = None, *, docx_view: 
     return doc
 
 
-def load(path: str, *, docx_view: str = "accepted") -> Document:
-    """Read one file (or ``-`` for standard input) into a Document. Raises InputError."""
+def load(path: str, *, docx_view: str = "accepted", stdin_name: str | None = None) -> Document:
+    """Read one file (or ``-`` for standard input) into a Document. Raises InputError.
+
+    ``stdin_name`` is what an editor calls the buffer it pipes in: the report's path, and the
+    extension that hints the format."""
     if path == STDIN:
-        return load_bytes(sys.stdin.buffer.read(), "<stdin>", docx_view=docx_view)
+        return load_bytes(sys.stdin.buffer.read(), stdin_name or "<stdin>", Path(stdin_name).suffix if stdin_name else None,
+                          docx_view=docx_view)
     p = Path(path)
     try:
         size = p.stat().st_size

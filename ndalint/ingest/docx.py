@@ -6,7 +6,10 @@ and its ``Paragraph.text`` misses runs inside tracked changes, content controls 
 
 Layout of ``Document.text``: body paragraphs (a text box's paragraphs right after the paragraph
 that anchors it), then footnotes and endnotes as an appendix from ``meta["notes_start"]``.
-Headers, footers and comments are never part of the text.
+Headers, footers and comments are never part of the text. Each comment anchored in the text is
+recorded in ``meta["comment_ranges"]``: ``{"id", "author", "text", "start", "end"}``, the
+character range it is attached to (``commentRangeStart``/``commentRangeEnd``; a comment without a
+range is the point of its reference mark, ``start == end``). ``suppress`` reads directives there.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ import io
 import zipfile
 
 from ndalint.errors import InputError
-from ndalint.ingest.docx_parts import NOTE_KINDS, HeadingLevels, comment_count, notes, revision_counts
-from ndalint.ingest.docx_text import PPR, StoryReader, mark_removed, properties, walk
+from ndalint.ingest.docx_parts import NOTE_KINDS, HeadingLevels, comment_count, comment_texts, notes, revision_counts
+from ndalint.ingest.docx_text import PPR, StoryReader, comment_marks_before, mark_removed, properties, walk
 from ndalint.ingest.document import BlockBuilder, BlockKind, Document
 from ndalint.ingest.formats import DOCX_VIEWS, OLE_MAGIC
 from ndalint.ingest.numbering import NumberingState
@@ -47,40 +50,71 @@ class _Reader:
         self.numbering = NumberingState.from_document(doc)
         self.headings = HeadingLevels(_styles(doc))
         self.out = BlockBuilder()
+        #: comment id -> {"start" | "end" | "ref": offset in the text}, the first of each kind met
+        self.anchors: dict[str, dict[str, int]] = {}
 
     def story(self, container, reader: StoryReader, numbered: bool = True, prefix: str = "") -> None:
         """Emit the paragraphs of ``container``; a paragraph whose mark is absent in this view joins the next."""
         pending: list[str] = []
         pending_boxes: list[object] = []
+        pending_marks: list[tuple[str, str, int]] = []
         for p, in_table in walk(container, self.view):
             text, boxes, toc_copy = reader.paragraph(p)
+            marks = comment_marks_before(p) + reader.marks
             ppr = p.find(PPR)
             if mark_removed(p, ppr, self.view):
+                at = sum(map(len, pending))
+                pending_marks += [(kind, cid, at + off) for kind, cid, off in marks]
                 pending.append(text)
                 pending_boxes.extend(boxes)
                 continue  # nor does it advance numbering: Word shows no such paragraph
             if pending:
+                at = sum(map(len, pending))
+                marks = pending_marks + [(kind, cid, at + off) for kind, cid, off in marks]
                 text, boxes = "".join(pending) + text, pending_boxes + boxes
-                pending, pending_boxes = [], []
+                pending, pending_boxes, pending_marks = [], [], []
             elif toc_copy:
                 continue  # a paragraph of a table-of-contents field: a copy of the headings
             # the joined paragraph keeps the properties of the mark that survives: this one
-            self._paragraph(properties(ppr, self.view), text, in_table, numbered, prefix)
+            self._paragraph(properties(ppr, self.view), text, in_table, numbered, prefix, marks)
             for box in boxes:  # a text box reads as its own paragraphs right after its anchor
                 self.story(box, StoryReader(self.view), numbered)
 
-    def _paragraph(self, ppr, text: str, in_table: bool, numbered: bool, prefix: str) -> None:
+    def _paragraph(self, ppr, text: str, in_table: bool, numbered: bool, prefix: str,
+                   marks: list[tuple[str, str, int]] = ()) -> None:
         numbers = self.numbering.number(ppr) if numbered else None
         label = numbers[0] if numbers else None
+        shift = 0  # how far the paragraph's own text moves: a numbering label or a note mark before it
         if numbers:
+            shift = len(label) + len(numbers[1])
             text = f"{label}{numbers[1]}{text}"
         if prefix:
-            text = prefix + text.lstrip()
+            stripped = text.lstrip()
+            shift += len(prefix) - (len(text) - len(stripped))
+            text = prefix + stripped
+        for kind, cid, off in marks:
+            local = max(len(prefix), min(len(text), off + shift))
+            local -= text.count("\r", 0, local)  # BlockBuilder drops carriage returns
+            self.anchors.setdefault(cid, {}).setdefault(kind, self.out.pos + local)
         level = self.headings.of(ppr) if numbered else 0
         kind: BlockKind = "heading" if level else "table" if in_table else "list" if label else "line"
         if prefix:
             kind = "line"  # a note: the structure stage finds the appendix from meta["notes_start"]
         self.out.add(text, kind=kind, level=level, label=label)
+
+    def comment_ranges(self, doc) -> list[dict[str, object]]:
+        """The comments anchored in the text read, with the range each is attached to."""
+        end_of_text = max(0, self.out.pos - 1)
+        out = []
+        for cid, (author, text) in comment_texts(doc, self.view).items():
+            at = self.anchors.get(cid)
+            if not at:
+                continue  # anchored in text this view does not show (a deleted passage), or nowhere
+            start = at.get("start", at.get("ref", at.get("end")))
+            end = at.get("end", at.get("ref", end_of_text))
+            start, end = min(start, end), max(start, end)
+            out.append({"id": cid, "author": author, "text": text, "start": start, "end": end})
+        return sorted(out, key=lambda c: (c["start"], c["end"]))
 
     def appendix(self, doc, body) -> list[object]:
         """Footnotes, then endnotes, each paragraph a block prefixed with its mark (注1). Returns the notes."""
@@ -120,6 +154,7 @@ def read_docx(data: bytes, path: str, view: str = "accepted") -> Document:
         "insertions": insertions,  # tracked-change counts are of the file, whichever view is read
         "deletions": deletions,
         "comments": comment_count(doc, body),
+        "comment_ranges": reader.comment_ranges(doc),  # what each comment says and the text it is on
         "footnotes": len(appended),  # footnotes and endnotes, appended after the body
         "notes_start": body_end if appended else len(text),  # text[notes_start:] is the appendix
     }

@@ -1,4 +1,4 @@
-"""Word (.docx) package parts around the body: notes, comments, style names, revision counts."""
+"""Word (.docx) package parts around the body: notes, comments (count and text), style names, revision counts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ndalint.ingest.docx_text import DEL, INS, MOVE_FROM, MOVE_TO, R
+from ndalint.ingest.docx_text import DEL, INS, MOVE_FROM, MOVE_TO, P, R, StoryReader
 
 _HEADING_STYLE = re.compile(r"^(?:heading|見出し)\s*(\d)$", re.IGNORECASE)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -19,7 +19,7 @@ NOTE_KINDS = (
     (qn("w:endnoteReference"), qn("w:endnote"), RT.ENDNOTES, "文末注"),
 )
 _COMMENT, _COMMENT_REF = qn("w:comment"), qn("w:commentReference")
-_ID, _TYPE = qn("w:id"), qn("w:type")
+_ID, _TYPE, _AUTHOR = qn("w:id"), qn("w:type"), qn("w:author")
 _PSTYLE, _VAL = qn("w:pStyle"), qn("w:val")
 
 
@@ -60,6 +60,19 @@ def comment_count(doc, body) -> int:
     if root is not None:
         return sum(1 for _ in root.iterchildren(_COMMENT))
     return len({ref.get(_ID) for ref in body.iter(_COMMENT_REF)})
+
+
+def comment_texts(doc, view: str) -> dict[str, tuple[str, str]]:
+    """Comment id -> (author, text) from the comments part; a comment's paragraphs joined by newlines."""
+    root = related_xml(doc, RT.COMMENTS)
+    if root is None:
+        return {}
+    out = {}
+    for c in root.iterchildren(_COMMENT):
+        reader = StoryReader(view)
+        text = "\n".join(reader.paragraph(p)[0] for p in c.iter(P))
+        out[c.get(_ID) or ""] = (c.get(_AUTHOR) or "", text)
+    return out
 
 
 def revision_counts(*stories) -> tuple[int, int]:

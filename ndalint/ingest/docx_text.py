@@ -19,6 +19,11 @@ R, T, DEL_TEXT, INSTR, DEL_INSTR, FLD_CHAR = (qn(t) for t in (
 INS, DEL, MOVE_TO, MOVE_FROM = (qn(t) for t in ("w:ins", "w:del", "w:moveTo", "w:moveFrom"))
 PPR, RPR, PPR_CHANGE, TRPR = (qn(t) for t in ("w:pPr", "w:rPr", "w:pPrChange", "w:trPr"))
 TXBX_CONTENT = qn("w:txbxContent")
+#: Where a comment is anchored: its range (start, end) and the run holding its reference mark.
+COMMENT_START, COMMENT_END, COMMENT_REF = (qn(t) for t in (
+    "w:commentRangeStart", "w:commentRangeEnd", "w:commentReference"))
+_COMMENT_MARKS = {COMMENT_START: "start", COMMENT_END: "end", COMMENT_REF: "ref"}
+_ID = qn("w:id")
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 ALTERNATE, CHOICE, FALLBACK = _MC + "AlternateContent", _MC + "Choice", _MC + "Fallback"
 
@@ -126,6 +131,19 @@ def _next_block(p):
     return sibling if sibling is not None and sibling.tag == P else None
 
 
+def comment_marks_before(p) -> list[tuple[str, str, int]]:
+    """Comment range marks standing between the previous block and paragraph ``p`` (a range that
+    spans whole paragraphs or a table may start or end outside any paragraph), at offset 0 of ``p``."""
+    marks = []
+    sibling = p.getprevious()
+    while sibling is not None and sibling.tag not in _BLOCKS:
+        kind = _COMMENT_MARKS.get(sibling.tag)
+        if kind is not None:
+            marks.append((kind, sibling.get(_ID) or "", 0))
+        sibling = sibling.getprevious()
+    return marks[::-1]
+
+
 def properties(ppr, view: str):
     """The ``w:pPr`` in force in ``view``: the original view reads a tracked formatting change's old value."""
     if view == "original" and ppr is not None:
@@ -168,12 +186,15 @@ class StoryReader:
         self.fields: list[_Field] = []
         self.hidden = 0  # open fields whose current part is not displayed text
         self.copied = False  # text of a TOC-like field result was dropped in this paragraph
+        #: comment anchors met in the last paragraph read: (start | end | ref, comment id, offset in its text)
+        self.marks: list[tuple[str, str, int]] = []
 
     def paragraph(self, p) -> tuple[str, list[object], bool]:
-        """(text, text boxes anchored here, only-a-TOC-copy) for one ``w:p``."""
+        """(text, text boxes anchored here, only-a-TOC-copy) for one ``w:p``; its comment anchors in ``marks``."""
         out: list[str] = []
         boxes: list[object] = []
         self.copied = False
+        self.marks = []
         self._inline(p, out, boxes)
         text = "".join(out)
         return text, boxes, self.copied and not text.strip()
@@ -193,6 +214,8 @@ class StoryReader:
                 chosen = branch(child)
                 if chosen is not None:
                     self._inline(chosen, out, boxes)
+            elif tag in _COMMENT_MARKS:
+                self._mark(child, out)
             # w:del in the accepted view (w:ins in the original), comments, bookmarks,
             # proofing marks and math are not displayed text.
 
@@ -226,6 +249,11 @@ class StoryReader:
                 base = child.find(_RUBY_BASE)  # the reading aid (w:rt) is not the contract's word
                 if base is not None:
                     self._inline(base, out, boxes)
+            elif tag == COMMENT_REF:
+                self._mark(child, out)
+
+    def _mark(self, el, out: list[str]) -> None:
+        self.marks.append((_COMMENT_MARKS[el.tag], el.get(_ID) or "", sum(map(len, out))))
 
     def _copying(self) -> bool:
         return any(f.state == "copy" for f in self.fields)

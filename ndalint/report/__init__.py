@@ -28,6 +28,7 @@ FORMATS: dict[str, Renderer] = {
     "html": _lazy("ndalint.report.html"),
     "markdown": _lazy("ndalint.report.markdown"),
     "github": _lazy("ndalint.report.github"),
+    "concise": _lazy("ndalint.report.concise"),
 }
 
 

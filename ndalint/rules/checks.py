@@ -288,3 +288,25 @@ def one_sided_duty_in_mutual_agreement(contract: Contract) -> list[Span]:
             lead = text.rfind(who, s, e)
             out.append((lead if lead >= 0 else s, e))
     return sorted(out)
+
+
+# -- suppression directives (the candidates are settled by ndalint/suppress.py:apply) -------------
+
+@check("unknown-rule-in-directive")
+def unknown_rule_in_directive(contract: Contract) -> list[Span]:
+    """A rule name in an ndalint-disable/-enable directive that matches no built-in rule id or prefix
+    (LIAB999, LAIB002), or a directive that names no rule. ``suppress.apply`` drops those that name
+    a rule of an extra rule pack that was loaded."""
+    from ndalint.suppress import unknown_rule_spans
+
+    return unknown_rule_spans(contract)
+
+
+@check("unused-suppression")
+def unused_suppression(contract: Contract) -> list[Span]:
+    """Every rule named by a valid (reasoned) suppression directive: whether it suppressed anything is
+    known only after all rules ran, so ``suppress.apply`` keeps just the names that suppressed nothing
+    (like Ruff's RUF100). Run alone (``ndalint test-rules``) every named rule is reported."""
+    from ndalint.suppress import suppression_spans
+
+    return suppression_spans(contract)
