@@ -277,6 +277,56 @@ def docs(out: str, rule_dirs: tuple[str, ...]) -> None:
     click.echo(f"wrote {len(written)} pages to {out}")
 
 
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="medium", show_default=True,
+              help="Exit 1 when a finding at or above SEVERITY is introduced (or NEW's score band is worse than OLD's).")
+@click.option("--select", default="", help="Only these rules: ids, prefixes (LIAB) or names, comma-separated.")
+@click.option("--ignore", default="", help="Skip these rules: ids, prefixes or names, comma-separated.")
+@rules_option
+@click.option("--docx-view", type=click.Choice(ingest.DOCX_VIEWS), default="accepted", show_default=True,
+              help="Word files with tracked changes: lint the text with them accepted, or the original.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Use this configuration file for both drafts instead of each one's nearest.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+def diff_cmd(old: str, new: str, fmt: str, output: str | None, fail_on: str, select: str, ignore: str,
+             rule_dirs: tuple[str, ...], docx_view: str, config_file: str | None, isolated: bool) -> None:
+    """Compare two drafts (any formats, e.g. an old .docx and a new .md): findings resolved,
+    introduced and unchanged, the score before and after, and the clauses that changed."""
+    from ndalint.diff import diff
+    from ndalint.diff import render as render_diff
+    from ndalint.errors import InputError
+    from ndalint.lint import lint_document
+
+    if config_file and isolated:
+        raise click.UsageError("--config and --isolated cannot be used together")
+    project = Project(CommandLine(tuple(x for x in select.split(",") if x), tuple(x for x in ignore.split(",") if x),
+                                  rule_dirs), config_file, isolated)
+    sides = []
+    for path in (old, new):
+        plan = project.plan(path)
+        try:
+            doc = ingest.load(path, docx_view=docx_view)
+        except InputError as exc:
+            raise NdalintError(f"{path}: {exc}") from None
+        report = lint_document(doc, plan.engine, plan.overrides)
+        if report.status != "ok":  # nothing to compare: not a pass either
+            raise NdalintError(f"{path}: {report.notice or report.error}")
+        sides.append((report, doc))
+    (old_report, old_doc), (new_report, new_doc) = sides
+    result = diff(old_report, old_doc, new_report, new_doc, fail_on, __version__)
+    out = render_diff(result, fmt, color=_want_color(output))
+    if output:
+        write_atomic(output, out)
+    else:
+        click.echo(out, nl=False, color=True)
+    sys.exit(EXIT_FINDINGS if result.gate.failed else EXIT_OK)
+
+
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it; not 1, which CI reads as "findings"
 
 

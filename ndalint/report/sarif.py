@@ -2,17 +2,17 @@
 
 Built as plain dicts and validated against the official 2.1.0 schema in the tests. Fingerprints
 come from the rule, the article and the normalised matched words, not line numbers, so a finding
-keeps its identity when clauses above it are added or removed.
+keeps its identity when clauses above it are added or removed (ndalint/report/fingerprint.py,
+shared with ``ndalint diff``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import unicodedata
 from pathlib import Path
 
+from ndalint.report.fingerprint import fingerprint as _fingerprint
 from ndalint.report.model import DocumentReport, Finding, Report, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -87,18 +87,6 @@ def _artifact(path: str) -> dict:
     if p.is_absolute():
         return {"uri": p.as_uri()}
     return {"uri": p.as_posix(), "uriBaseId": "%SRCROOT%"}
-
-
-def _normalised(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _fingerprint(doc: DocumentReport, f: Finding, seen: dict[str, int]) -> str:
-    matched = doc.text[f.start : f.end] if doc.text is not None else f.excerpt
-    key = f"{f.rule_id}|{f.article if f.article is not None else '-'}|{_normalised(matched)}"
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-    seen[digest] = seen.get(digest, 0) + 1  # the same words twice in one article stay distinct
-    return f"{digest}:{seen[digest]}"
 
 
 def _region(doc: DocumentReport, f: Finding) -> dict:
