@@ -13,7 +13,7 @@ from functools import partial
 
 import click
 
-from ndalint import __version__, ingest
+from ndalint import __version__, baseline, ingest
 from ndalint.config import CommandLine, Project
 from ndalint.errors import NdalintError
 from ndalint.fsutil import write_atomic
@@ -58,11 +58,18 @@ class PartyKindParam(click.ParamType):
         return (label.strip(), kind.strip())
 
 
-def _gate(report: Report, fail_on: tuple[str, int]) -> bool:
+def _gate(report: Report, fail_on: tuple[str, int], new_only: bool = False) -> bool:
+    """``new_only`` (with a baseline): only the findings themselves count; the score and its band
+    describe the whole document, old findings included."""
     kind, threshold = fail_on
     for doc in report.documents:
         if doc.status == "unrecognized":
             return True  # no verdict is not a pass: a CI gate must not wave an unread contract through
+        if new_only:
+            if any(SEVERITIES.index(f.severity) >= (threshold if kind == "severity" else SEVERITIES.index("medium"))
+                   for f in doc.findings):
+                return True
+            continue
         if kind == "score" and doc.score and doc.score.value >= threshold:
             return True
         if kind == "severity" and any(SEVERITIES.index(f.severity) >= threshold for f in doc.findings):
@@ -130,10 +137,16 @@ def main() -> None:
 @click.option("--stdin-filename", default=None, metavar="NAME",
               help="The file name to report for - (standard input), as editors pass the buffer they lint; "
                    "its extension tells the format.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None,
+              help="Record today's findings in FILE (and exit 0); later runs with --baseline report only new ones.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
+              help="Leave out the findings FILE records (matched by fingerprint, so moved clauses stay matched); "
+                   "the gate then counts only new findings, not the score band.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[str, int] | None, exit_zero: bool,
           select: str, ignore: str, rule_dirs: tuple[str, ...], docx_view: str,
           parties: tuple[tuple[str, str], ...], agreement_kind: str | None, stdin_filename: str | None,
-          config_file: str | None = None, isolated: bool = False) -> None:
+          config_file: str | None = None, isolated: bool = False, write_baseline: str | None = None,
+          baseline_file: str | None = None) -> None:
     """Lint contracts (.txt .md .docx .pdf .rtf .odt, a directory, or - for stdin)."""
     if config_file and isolated:
         raise click.UsageError("--config and --isolated cannot be used together")
@@ -152,6 +165,13 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
     load = partial(ingest.load, docx_view=docx_view, stdin_name=stdin_filename)
     documents = [lint_path(p, plan.engine, load, plan.overrides, stdin_filename) for p, plan in zip(targets, plans)]
     report = Report(tool=Tool(version=__version__), documents=documents, rules=project.rules_info())
+    if write_baseline:
+        recorded = baseline.write(report, write_baseline)
+        click.echo(f"ndalint: {write_baseline}: {recorded}件の指摘を記録しました（{len(documents)}文書）", err=True)
+        _echo_errors(report)
+        sys.exit(EXIT_ERROR if any(d.error for d in documents) else EXIT_OK)
+    if baseline_file:
+        baseline.apply(report, baseline.read(baseline_file))
     out = render(report, fmt, color=_want_color(output))
     if output:
         write_atomic(output, out)
@@ -160,7 +180,8 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
     _echo_errors(report)
     if any(d.error for d in documents):
         sys.exit(EXIT_ERROR)
-    failed = any(_gate(Report(tool=report.tool, documents=[d]), plan.fail_on) for d, plan in zip(documents, plans))
+    failed = any(_gate(Report(tool=report.tool, documents=[d]), plan.fail_on, new_only=bool(baseline_file))
+                 for d, plan in zip(documents, plans))
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
 
 

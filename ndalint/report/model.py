@@ -100,6 +100,7 @@ class DocumentReport(_Model):
     findings: list[Finding] = Field(default_factory=list)
     mitigations: list[Mitigation] = Field(default_factory=list)
     suppressed: int = 0
+    baselined: int = Field(default=0, description="findings left out because --baseline already records them")
     # The document text, for formats that show the clauses in place (html). Never serialised:
     # the JSON contract carries excerpts only, and a report must not become a copy of the contract.
     text: str | None = Field(default=None, exclude=True)
