@@ -34,6 +34,7 @@ GINZA_MODEL = "ja_ginza"
 # broken PDF need not be. 12,000 characters of 4-byte UTF-8 stays under the limit.
 _MAX_CHARS = 12_000
 _OPEN = "「『（(［[【〔"
+_DIRECTIVE = re.compile(r"ndalint-(disable|enable)")  # suppression comments: about the contract, not in it
 _CLOSE = "」』）)］]】〕"
 
 
@@ -116,7 +117,7 @@ class Sentence:
     item: Item | None
     section: str  # preamble | article | signature | appendix | other
     heading: bool = False  # the line only names a clause: 第9条（損害賠償及び違約金）, （目的）
-    directive: bool = False  # an ndalint-disable comment: about the contract, not part of it
+    directive: bool = False  # an ndalint-disable/-enable comment: about the contract, not part of it
 
 
 _HEADING = re.compile(r"^(?:#{1,6}\s*)?(?:第\s*[0-9０-９一二三四五六七八九十百]+\s*条(?:の[0-9０-９一二三四五六七八九十]+)?\s*)?"
@@ -174,7 +175,7 @@ class Analysis:
                 item = next((it for it in paragraph.items if it.start <= s < max(it.end, it.start + 1)), None) if paragraph else None
                 sentences.append(Sentence(len(sentences), s, e, text[s:e], article, paragraph, item,
                                           _section(contract, s, article), bool(_HEADING.match(text[s:e])),
-                                          "ndalint-disable" in text[s:e]))
+                                          _DIRECTIVE.search(text[s:e]) is not None))
         return cls(contract=contract, sentences=sentences, pipeline=pipeline)
 
     def tokens(self, sentence: Sentence) -> Doc:
