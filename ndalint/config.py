@@ -366,8 +366,16 @@ class Project:
         for entry in per_file:  # later entries win
             parties.update(entry.parties)
             kind = entry.kind or kind
+        # the report says which file stated a value; what the command line states it calls --party
+        source = _shown(cfg.path) if cfg else ""
+        sources = {label: source for label in parties} | ({"kind": source} if kind else {})
+        for label, _ in self.cli.parties:
+            sources.pop(label, None)
+        if self.cli.kind:
+            sources.pop("kind", None)
         parties.update(dict(self.cli.parties))
-        overrides = Overrides(parties=tuple(parties.items()), kind=self.cli.kind or kind)  # type: ignore[arg-type]
+        overrides = Overrides(parties=tuple(parties.items()), kind=self.cli.kind or kind,  # type: ignore[arg-type]
+                              sources=tuple(sources.items()))
         fail_on = self.cli.fail_on or (parse_fail_on(s.fail_on) if s.fail_on else None) or DEFAULT_FAIL_ON
         key = (id(cfg), file_ignores)
         if key not in self._engines:

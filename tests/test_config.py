@@ -147,10 +147,16 @@ parties = { "乙" = "individual" }
         ("甲", "company", False), ("乙", "individual", True)]
     assert a["binds_individual"] is True and "STAGE001" in findings({"documents": [a]})
     assert b["kind"] == "b2b" and b["kind_overridden"] and not b["binds_individual"]
+    # the report says who stated it: the file, not the command line
+    otsu = next(p for p in a["parties"] if p["label"] == "乙")
+    assert otsu["evidence"][0].startswith("設定ファイルの指定（") and "ndalint.toml" in otsu["evidence"][0]
+    assert any("設定ファイルの指定" in e for e in a["kind_evidence"])
     # the command line wins over the file
     _, data, _ = check_json(panel, extra=("--kind", "event", "--party", "乙=company"))
     (doc,) = data["documents"]
     assert doc["kind"] == "event" and [p["kind"] for p in doc["parties"]] == ["company", "company"]
+    assert doc["kind_evidence"] == ["利用者の指定（--kind）"]
+    assert next(p for p in doc["parties"] if p["label"] == "乙")["evidence"][0] == "利用者の指定（--party 乙=company）"
 
 
 def test_exclude_applies_to_directory_walks_only(tmp_path):

@@ -28,11 +28,12 @@ def parse(doc: Document, overrides: Overrides | None = None) -> Contract:
     parties += undefined_labels(text, layout.body, parties)
     body_text = "\n".join(text[s:e] for s, e in layout.body)
     if overrides.kind:
-        kind, kind_evidence = overrides.kind, ["利用者の指定（--kind）"]
+        kind, kind_evidence = overrides.kind, [overrides.stated_by("kind", "--kind")]
     else:
         kind, kind_evidence = classify_kind(layout.title, body_text, sum(p.kind == "individual" for p in parties),
                                             sum(p.kind == "company" for p in parties))
-    parties = resolve(parties, Context(text, layout.body, layout.preamble, layout.signature, kind), overrides.parties)
+    parties = resolve(parties, Context(text, layout.body, layout.preamble, layout.signature, kind), overrides.parties,
+                      overrides)
     mark_bound(parties, text, layout.body, lexicon().signer_aliases)
     contexts = context_of_kind(kind)
     return Contract(

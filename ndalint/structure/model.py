@@ -107,6 +107,14 @@ class Overrides:
 
     parties: tuple[tuple[str, PartyKind], ...] = ()
     kind: str | None = None
+    # where a stated value comes from, by party label or "kind": a configuration file's name;
+    # absent for the command line (--party / --kind)
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def stated_by(self, key: str, option: str) -> str:
+        """How the report names who stated it: 利用者の指定（--party 乙=individual）, or the file."""
+        source = dict(self.sources).get(key)
+        return f"設定ファイルの指定（{source}）" if source else f"利用者の指定（{option}）"
 
 
 @dataclass

@@ -16,7 +16,7 @@ from functools import cache
 
 from ndalint.structure.kinds import KIND_NAMES_JA
 from ndalint.structure.lexicon import Lexicon, lexicon, signer_opening
-from ndalint.structure.model import PERSON_BOUND_KINDS, Party, PartyKind, Section
+from ndalint.structure.model import PERSON_BOUND_KINDS, Overrides, Party, PartyKind, Section
 from ndalint.structure.parties import COMPANY, MIXED, PERSONAL_NAME
 
 _OPPOSITE: dict[str, PartyKind] = {"company": "individual", "individual": "company"}
@@ -36,12 +36,13 @@ class Context:
     agreement: str | None  # the kind of agreement, from kinds.py
 
 
-def resolve(parties: list[Party], ctx: Context, stated: tuple[tuple[str, PartyKind], ...] = ()) -> list[Party]:
+def resolve(parties: list[Party], ctx: Context, stated: tuple[tuple[str, PartyKind], ...] = (),
+            overrides: Overrides | None = None) -> list[Party]:
     """Complete the parties: role classes, evidence and kinds; signer aliases follow the signer.
-    ``stated`` kinds (the user's --party) win over everything read from the text."""
+    ``stated`` kinds (the user's --party or configuration) win over everything read from the text."""
     lex = lexicon()
     parties = parties + _role_parties(parties, ctx, lex)
-    _apply_stated(parties, stated)
+    _apply_stated(parties, stated, overrides or Overrides())
     for p in parties:
         _first_evidence(p)
     _signature_evidence(parties, ctx, lex, weak=False)
@@ -210,13 +211,13 @@ def _signer_aliases(parties: list[Party], lex: Lexicon) -> None:
             _decide(p, signer.kind, f"署名者「{signer.label}」と同じ", signer.confidence)
 
 
-def _apply_stated(parties: list[Party], stated: tuple[tuple[str, PartyKind], ...]) -> None:
+def _apply_stated(parties: list[Party], stated: tuple[tuple[str, PartyKind], ...], overrides: Overrides) -> None:
     for label, kind in stated:
         party = next((p for p in parties if p.label == label), None)
         if party is None:
             continue  # a label this document does not use (a batch states labels for all its files)
         party.kind, party.overridden, party.confidence = kind, True, 1.0
-        party.evidence.insert(0, f"利用者の指定（--party {label}={kind}）")
+        party.evidence.insert(0, overrides.stated_by(label, f"--party {label}={kind}"))
 
 
 def _decide(p: Party, kind: PartyKind, why: str, confidence: float) -> None:
