@@ -348,6 +348,33 @@ def diff_cmd(old: str, new: str, fmt: str, output: str | None, fail_on: str, sel
     sys.exit(EXIT_FINDINGS if result.gate.failed else EXIT_OK)
 
 
+@main.command("audit")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+              help="Directory for results.csv, results.json, dashboard.html and the cache (.cache/).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, show_default="the number of CPUs",
+              help="Worker processes.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file again (neither read nor write OUT/.cache/).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Use this configuration file instead of each file's nearest one.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+def audit_cmd(directory: str, out: str, jobs: int | None, no_cache: bool, config_file: str | None,
+              isolated: bool) -> None:
+    """Audit a whole tree of agreements in parallel: results.csv, results.json and an offline
+    dashboard.html in OUT; unchanged files are read from OUT/.cache/ (so an interrupted run resumes)."""
+    from ndalint.audit import audit
+
+    if config_file and isolated:
+        raise click.UsageError("--config and --isolated cannot be used together")
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise click.UsageError(f"--out {out} is not a directory")
+    result = audit(directory, out, jobs=jobs, use_cache=not no_cache, config=config_file, isolated=isolated)
+    if not result.documents:
+        raise click.UsageError(f"no .txt, .md, .docx, .pdf, .rtf or .odt files found in {directory}")
+    click.echo(result.summary_line())
+    sys.exit(EXIT_OK)
+
+
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it; not 1, which CI reads as "findings"
 
 
