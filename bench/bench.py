@@ -97,6 +97,58 @@ def main() -> None:
           f"(warm cache) -> {chars / best:,.0f} chars/s, {len(FILES) / best:.1f} docs/s")
     read_times()
     structure_times()
+    audit_times()
+
+
+def audit_times() -> None:
+    """`ndalint audit` over generated variants of the corpus and the real agreements (in a temporary
+    directory, never in the project), with --jobs 1 and 2 and then from the cache.
+    NDALINT_BENCH_AUDIT sets the number of files (default 1000; 0 skips)."""
+    import json
+    import os
+    import resource
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    n = int(os.environ.get("NDALINT_BENCH_AUDIT", "1000"))
+    if n <= 0:
+        return
+    sources = [p for p in sorted((ROOT / "corpus").iterdir()) + sorted((ROOT.parent / "shared" / "corpus" / "real").iterdir())
+               if p.suffix in (".txt", ".md")]
+    exe = str(Path(sys.executable).parent / "ndalint")
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "agreements"
+        for i in range(n):
+            src = sources[i % len(sources)]
+            target = tree / f"batch{i // 100:02d}" / f"{i:05d}_{src.name}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if i % 100 == 99:  # one file in a hundred is broken
+                target.with_suffix(".docx").write_bytes(b"not a zip")
+                continue
+            text = src.read_text(encoding="utf-8")
+            target.write_text(text + f"\n（控 第{i}号）\n", encoding="utf-8")  # every file differs
+        jobs = [1, 2] + ([os.cpu_count()] if (os.cpu_count() or 1) > 2 else [])
+        for j in jobs:
+            out = Path(tmp) / f"out{j}"
+            t = time.perf_counter()
+            subprocess.run([exe, "audit", str(tree), "--out", str(out), "--jobs", str(j), "--no-cache"],
+                           check=True, capture_output=True)
+            took = time.perf_counter() - t
+            totals = json.loads((out / "results.json").read_text(encoding="utf-8"))["totals"]
+            print(f"audit {n} files --jobs {j}: {took:.1f}s -> {n / took:.1f} files/s "
+                  f"({totals['documents']} documents, {totals['errors']} unreadable reported)")
+        shutil.rmtree(Path(tmp) / "out1")
+        t = time.perf_counter()
+        subprocess.run([exe, "audit", str(tree), "--out", str(Path(tmp) / "cached"), "--jobs", "2"], check=True, capture_output=True)
+        first = time.perf_counter() - t
+        t = time.perf_counter()
+        subprocess.run([exe, "audit", str(tree), "--out", str(Path(tmp) / "cached"), "--jobs", "2"], check=True, capture_output=True)
+        again = time.perf_counter() - t
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"audit again from the cache: {again:.1f}s ({first / again:.0f}x faster than {first:.1f}s); "
+              f"largest process {peak:.0f} MiB")
 
 
 if __name__ == "__main__":
