@@ -109,7 +109,12 @@ def test_dashboard_is_self_contained(first):
     for heading in ("スコア分布", "カテゴリ別の指摘", "ルール別の指摘", "リスクの高い文書", "契約の種類", "読み込めなかった文書"):
         assert heading in html
     worst = max((d for d in data["documents"] if d["status"] == "ok"), key=lambda d: d["score"])
-    assert Path(worst["path"]).name in html  # linked to its file
+    assert Path(worst["path"]).name in html
+    # the worst documents link to their own HTML report: the contract with its findings in place
+    links = re.findall(r'href="(reports/[0-9a-f]{32}\.html)"', html)
+    assert 0 < len(links) <= 20 and worst["report"] in links
+    page = (out / worst["report"]).read_text(encoding="utf-8")
+    assert not re.search(r"https?://", page) and "<mark" in page
     assert "broken.docx" in html and "empty.txt" in html
     assert not list(out.glob(".ndalint-*"))  # no temporary files left behind
 

@@ -1,6 +1,6 @@
 """dashboard.html: one self-contained page (inline CSS, CSS bars, no script, no external assets)
 over the summaries of an audit: totals, score distribution, findings per category and per rule,
-the 20 worst documents (linked to their files), agreement kinds and failures. Every value taken
+the 20 worst documents (linked to their HTML reports, written for them only), agreement kinds and failures. Every value taken
 from a document is escaped."""
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ def _href(path: str, out: str) -> str:
     return quote(rel.replace(os.sep, "/"))
 
 
+def worst(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents the dashboard lists first: highest score, then most findings."""
+    ok = [d for d in documents if d["status"] == "ok" and d["score"] is not None]
+    return sorted(ok, key=lambda d: (-d["score"], -d["findings"], d["path"]))[:WORST]
+
+
 def render(documents: list[dict[str, Any]], totals: dict[str, Any], out: str) -> str:
     ok = [d for d in documents if d["status"] == "ok" and d["score"] is not None]
     # score distribution: ten buckets of ten points
@@ -61,13 +67,13 @@ def render(documents: list[dict[str, Any]], totals: dict[str, Any], out: str) ->
     kinds = _bars([(_e(KIND_NAMES_JA.get(k, "不明" if k == "unknown" else k)), n, "b-kind")
                    for k, n in sorted(totals["kinds"].items(), key=lambda kv: (-kv[1], kv[0]))])
 
-    worst = sorted(ok, key=lambda d: (-d["score"], -d["findings"], d["path"]))[:WORST]
     worst_rows = "".join(
-        f'<tr><td><a href="{_href(d["path"], out)}">{_e(d["title"] or os.path.basename(d["path"]))}</a>'
+        f'<tr><td><a href="{quote(d["report"]) if d.get("report") else _href(d["path"], out)}">'
+        f'{_e(d["title"] or os.path.basename(d["path"]))}</a>'
         f'<span class="path">{_e(d["path"])}</span></td><td class="num">{d["score"]}</td>'
         f'<td><span class="pill b-{_e(d["band"])}">{_e(BAND_JA.get(d["band"], d["band"]))}</span></td>'
         f'<td>{_e(KIND_NAMES_JA.get(d["kind"], d["kind"] or "不明"))}</td><td class="num">{d["findings"]}</td></tr>'
-        for d in worst)
+        for d in worst(documents))
     failed = [d for d in documents if d["status"] != "ok"]
     fail_rows = "".join(
         f'<tr><td><a href="{_href(d["path"], out)}">{_e(d["path"])}</a></td>'
@@ -96,7 +102,7 @@ def render(documents: list[dict[str, Any]], totals: dict[str, Any], out: str) ->
         f'<section><h2>リスクの高い文書（上位{WORST}件）</h2>'
         + (f'<div class="table-wrap"><table><thead><tr><th>文書</th><th class="num">スコア</th><th>判定</th>'
            f'<th>種類</th><th class="num">指摘</th></tr></thead><tbody>{worst_rows}</tbody></table></div>'
-           if worst else '<p class="muted">なし</p>') + "</section>",
+           if worst_rows else '<p class="muted">なし</p>') + "</section>",
         f'<section><h2>ルール別の指摘</h2>{rules}</section>',
         f'<section><h2>読み込めなかった文書（{len(failed)}件）</h2>'
         + (f'<div class="table-wrap"><table><thead><tr><th>文書</th><th>状態</th><th>理由</th></tr></thead>'

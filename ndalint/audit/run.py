@@ -10,9 +10,11 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TextIO
 
 from ndalint.audit.cache import Cache, Keys
+from ndalint.audit.dashboard import worst
 from ndalint.audit.discover import discover, project
 from ndalint.audit.outputs import summarise, totals_of, write_outputs
 
@@ -140,9 +142,50 @@ def audit(directory: str, out: str, jobs: int | None = None, use_cache: bool = T
     store.prune()
 
     documents = [rows[p] for p in paths]
+    _worst_reports(documents, {p: k for p, k in todo} | {p: keys.key(p, _read(p)) for p in rows if p not in dict(todo)},
+                   out, proj)
     result = AuditResult(documents, totals_of(documents, time.monotonic() - start))
     write_outputs(out, documents, result.totals)
     return result
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return b""
+
+
+REPORTS = "reports"
+
+
+def _worst_reports(documents: list[dict[str, Any]], keys: dict[str, str | None], out: str, proj: Any) -> None:
+    """The full HTML report (the contract with its findings in place) of the documents the
+    dashboard lists as worst, named by content key: a later run over unchanged files finds them
+    written and links them without linting again. Only these few: a page per file of an archive
+    of thousands would cost more than the audit."""
+    from ndalint import __version__, ingest
+    from ndalint.fsutil import write_atomic
+    from ndalint.lint import lint_path
+    from ndalint.report import render
+    from ndalint.report.model import Report, Tool
+
+    for row in worst(documents):
+        key = keys.get(row["path"])
+        if not key:
+            continue
+        name = f"{REPORTS}/{key[:32]}.html"
+        target = os.path.join(out, name)
+        if not os.path.exists(target):
+            plan = proj.plan(row["path"])
+            doc = lint_path(row["path"], plan.engine, partial(ingest.load, docx_view=DOCX_VIEW), plan.overrides)
+            if doc.error:
+                continue
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            page = render(Report(tool=Tool(version=__version__), documents=[doc], rules=proj.rules_info()), "html")
+            write_atomic(target, page)
+        row["report"] = name
 
 
 def _pool(todo: list[tuple[str, str | None]], jobs: int, init_args: tuple, rows: dict[str, dict[str, Any]],
