@@ -180,3 +180,23 @@ def test_progress_line_is_rewritten_in_place():
     text = stream.getvalue()
     assert text.startswith("\r") and "3/3 files (+2 cached)" in text and "files/s" in text and "ETA" in text
     assert "\n" not in text
+
+
+def test_the_cache_is_bounded_and_keeps_the_most_recently_used(tmp_path):
+    import os
+    import time
+
+    from ndalint.audit.cache import Cache
+
+    cache = Cache(str(tmp_path))
+    keys = [f"{i:02x}" + "0" * 62 for i in range(6)]
+    for i, key in enumerate(keys):
+        cache.put(key, {"path": f"doc{i}.txt", "findings": ["x" * 200]})
+        entry = cache._entry(key)
+        os.utime(entry, (time.time() - 100 + i, time.time() - 100 + i))  # written in this order
+    assert cache.get(keys[0]) is not None  # a hit makes the oldest entry the most recent one
+    removed = cache.prune(max_entries=3)
+    assert removed == 3
+    assert [cache.get(k) is not None for k in keys] == [True, False, False, False, True, True]
+    size = cache._entry(keys[0]).stat().st_size
+    assert cache.prune(max_entries=100, max_bytes=size * 2) == 1  # the byte bound as well
