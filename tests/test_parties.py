@@ -85,8 +85,8 @@ def test_a_pledge_by_a_person_binds_the_signer():
 
 
 def test_mutual_duties_bind_both_and_blanks_between_companies_are_companies():
-    c = parse("秘密保持契約書\n〇〇株式会社（以下「甲」という。）と${乙名}（以下「乙」という。）は、両社間の取引の検討に関し、"
-              "次のとおり秘密保持契約を締結する。\n第1条（秘密保持）\n受領者は、開示者の秘密情報を第三者に開示してはならない。\n")
+    c = parse("秘密保持契約書\n${乙名}（以下「乙」という。）及び〇〇株式会社（以下「甲」という。）は、両社の業務提携の"
+              "検討について、次のとおり合意する。\n第1条（秘密保持）\n受領者は、開示者の秘密情報を第三者に開示してはならない。\n")
     assert c.kind == "b2b"
     assert kinds(c) == {"甲": "company", "乙": "company"}
     assert bound(c) == {"甲", "乙"}
