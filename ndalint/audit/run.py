@@ -113,6 +113,7 @@ def audit(directory: str, out: str, jobs: int | None = None, use_cache: bool = T
     store = Cache(out, use_cache)
     rows: dict[str, dict[str, Any]] = {}
     todo: list[tuple[str, str | None]] = []
+    path_keys: dict[str, str] = {}  # content key of every readable file, computed once
     for path in paths:
         try:
             with open(path, "rb") as fh:
@@ -120,7 +121,7 @@ def audit(directory: str, out: str, jobs: int | None = None, use_cache: bool = T
         except OSError:
             todo.append((path, None))  # the worker reports why it cannot be read
             continue
-        key = keys.key(path, data)
+        key = path_keys[path] = keys.key(path, data)
         hit = store.get(key)
         if hit is not None:
             rows[path] = summarise({**hit, "path": path}, cached=True)
@@ -142,25 +143,16 @@ def audit(directory: str, out: str, jobs: int | None = None, use_cache: bool = T
     store.prune()
 
     documents = [rows[p] for p in paths]
-    _worst_reports(documents, {p: k for p, k in todo} | {p: keys.key(p, _read(p)) for p in rows if p not in dict(todo)},
-                   out, proj)
+    _worst_reports(documents, path_keys, out, proj)
     result = AuditResult(documents, totals_of(documents, time.monotonic() - start))
     write_outputs(out, documents, result.totals)
     return result
 
 
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except OSError:
-        return b""
-
-
 REPORTS = "reports"
 
 
-def _worst_reports(documents: list[dict[str, Any]], keys: dict[str, str | None], out: str, proj: Any) -> None:
+def _worst_reports(documents: list[dict[str, Any]], keys: dict[str, str], out: str, proj: Any) -> None:
     """The full HTML report (the contract with its findings in place) of the documents the
     dashboard lists as worst, named by content key: a later run over unchanged files finds them
     written and links them without linting again. Only these few: a page per file of an archive
