@@ -15,11 +15,12 @@ import click
 
 from ndalint import __version__, baseline, ingest
 from ndalint.config import CommandLine, Project
-from ndalint.errors import NdalintError
+from ndalint.errors import InputError, NdalintError
 from ndalint.fsutil import write_atomic
 from ndalint.lint import lint_path
 from ndalint.rules import RuleSet
 from ndalint.report import FORMATS, render
+from ndalint.report.labels import SCORE_JA as SCORE_NAME
 from ndalint.report.model import SEVERITIES, Report, Tool
 from ndalint.structure.kinds import KINDS as AGREEMENT_KINDS
 
@@ -116,7 +117,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS) + ["docx"]), default="text", show_default=True,
+              help="docx: the Word review copy of one .docx input (as ndalint review), written to --output.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
 @click.option("--fail-on", type=FailOn(), default=None, show_default="high (or fail-on in the configuration)",
               help="Exit 1 when a finding or a document's score band (中/高/重大) is at or above SEVERITY, "
@@ -162,8 +164,13 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
     if not targets:
         raise click.UsageError("no .txt, .md, .docx, .pdf, .rtf or .odt files found in the given paths")
     plans = [project.plan(p) for p in targets]
+    if fmt == "docx":
+        report = _review_copy(targets, plans, output, project)
+    else:
+        report = None
     load = partial(ingest.load, docx_view=docx_view, stdin_name=stdin_filename)
-    documents = [lint_path(p, plan.engine, load, plan.overrides, stdin_filename) for p, plan in zip(targets, plans)]
+    documents = (report.documents if report else
+                 [lint_path(p, plan.engine, load, plan.overrides, stdin_filename) for p, plan in zip(targets, plans)])
     report = Report(tool=Tool(version=__version__), documents=documents, rules=project.rules_info())
     if write_baseline:
         recorded = baseline.write(report, write_baseline)
@@ -172,17 +179,35 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
         sys.exit(EXIT_ERROR if any(d.error for d in documents) else EXIT_OK)
     if baseline_file:
         baseline.apply(report, baseline.read(baseline_file))
-    out = render(report, fmt, color=_want_color(output))
-    if output:
-        write_atomic(output, out)
-    else:
-        click.echo(out, nl=False, color=True)  # the renderer already chose colour or not
+    if fmt != "docx":  # the review copy is written already
+        out = render(report, fmt, color=_want_color(output))
+        if output:
+            write_atomic(output, out)
+        else:
+            click.echo(out, nl=False, color=True)  # the renderer already chose colour or not
     _echo_errors(report)
     if any(d.error for d in documents):
         sys.exit(EXIT_ERROR)
     failed = any(_gate(Report(tool=report.tool, documents=[d]), plan.fail_on, new_only=bool(baseline_file))
                  for d, plan in zip(documents, plans))
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
+
+
+def _review_copy(targets: list[str], plans, output: str | None, project: Project) -> Report:
+    """``check --format docx``: the review copy (comments only) of a single .docx, written to --output."""
+    from ndalint.review import review
+
+    if len(targets) != 1 or not output:
+        raise click.UsageError("--format docx writes the Word review copy of one .docx: give one file and --output FILE.docx")
+    path = targets[0]
+    if os.path.exists(output) and os.path.exists(path) and os.path.samefile(output, path):
+        raise click.UsageError("the review copy must not overwrite the input; choose another --output")
+    try:
+        result = review(ingest.read_bytes(path), path, plans[0].engine, plans[0].overrides)
+    except InputError as exc:
+        raise NdalintError(f"{path}: {exc}") from None
+    write_atomic(output, result.data)
+    return Report(tool=Tool(version=__version__), documents=[result.report], rules=project.rules_info())
 
 
 rules_option = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -373,6 +398,75 @@ def audit_cmd(directory: str, out: str, jobs: int | None, no_cache: bool, config
         raise click.UsageError(f"no .txt, .md, .docx, .pdf, .rtf or .odt files found in {directory}")
     click.echo(result.summary_line())
     sys.exit(EXIT_OK)
+
+
+@main.command("review")
+@click.argument("path")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the review copy (atomically). Default: NAME.review.docx beside the input.")
+@click.option("--redline", is_flag=True,
+              help="Also make each concrete rewording a rule proposes a tracked change (w:del/w:ins) to accept or reject.")
+@click.option("--author", default="ndalint", show_default=True, help="Author of the comments and tracked changes.")
+@click.option("--initials", default=None, help="Initials Word shows beside the comments (default: from --author).")
+@click.option("--date", "when", default=None, metavar="ISO8601",
+              help="Date of the comments and revisions, e.g. 2026-12-04T09:00:00Z (default: now; fix it for reproducible copies).")
+@click.option("--select", default="", help="Only these rules: ids, prefixes (LIAB) or names, comma-separated.")
+@click.option("--ignore", default="", help="Skip these rules: ids, prefixes or names, comma-separated.")
+@rules_option
+@click.option("--party", "parties", multiple=True, type=PartyKindParam(), metavar="LABEL=KIND",
+              help="State a party's kind instead of reading it: 乙=individual, 甲=company (repeatable).")
+@click.option("--kind", "agreement_kind", type=click.Choice((*AGREEMENT_KINDS, "other")), default=None,
+              help="State the kind of agreement instead of reading it.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Use this configuration file instead of the nearest pyproject.toml [tool.ndalint] / ndalint.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+def review_cmd(path: str, output: str | None, redline: bool, author: str, initials: str | None, when: str | None,
+               select: str, ignore: str, rule_dirs: tuple[str, ...], parties: tuple[tuple[str, str], ...],
+               agreement_kind: str | None, config_file: str | None, isolated: bool) -> None:
+    """Write a copy of a Word contract (.docx) with a comment on the words of every finding (rule,
+    message, legal basis, suggested wording) and a summary on the title; with --redline, the
+    concrete rewordings as tracked changes. The input is never modified."""
+    from ndalint.review import ReviewOptions, review
+
+    if config_file and isolated:
+        raise click.UsageError("--config and --isolated cannot be used together")
+    if when is not None:
+        _check_date(when)
+    stated: dict[str, str] = {}
+    for label, kind in parties:
+        if stated.setdefault(label, kind) != kind:
+            raise click.UsageError(f"--party {label} is stated twice with different kinds ({stated[label]}, {kind})")
+    target = output or _review_name(path)
+    if os.path.exists(target) and os.path.exists(path) and os.path.samefile(target, path):
+        raise click.UsageError("the review copy must not overwrite the input; choose another --output")
+    project = Project(CommandLine(tuple(x for x in select.split(",") if x), tuple(x for x in ignore.split(",") if x),
+                                  rule_dirs, tuple(stated.items()), agreement_kind), config_file, isolated)
+    plan = project.plan(path)
+    try:
+        result = review(ingest.read_bytes(path), path, plan.engine, plan.overrides,
+                        ReviewOptions(redline=redline, author=author, initials=initials, date=when))
+    except InputError as exc:
+        raise NdalintError(f"{path}: {exc}") from None
+    write_atomic(target, result.data)
+    score = result.report.score
+    click.echo(f"ndalint: {target}: コメント {result.comments}件" + (f"、変更履歴 {result.revisions}件" if redline else "")
+               + (f"、本文に位置を示せない指摘 {len(result.unplaced)}件（要約コメントに記載）" if result.unplaced else "")
+               + (f"（{SCORE_NAME} {score.value}/100）" if score else ""), err=True)
+    sys.exit(EXIT_OK)
+
+
+def _review_name(path: str) -> str:
+    root, _ = os.path.splitext(path)
+    return root + ".review.docx"
+
+
+def _check_date(value: str) -> None:
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.UsageError(f"--date {value!r} is not an ISO 8601 date such as 2026-12-04T09:00:00Z") from None
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it; not 1, which CI reads as "findings"

@@ -15,7 +15,7 @@ from ndalint.ingest.formats import DOCX_VIEWS, sniff
 from ndalint.ingest.markdown import read_markdown
 from ndalint.ingest.text import read_text
 
-__all__ = ["DOCX_VIEWS", "Block", "Document", "Location", "READERS", "discover", "load", "load_bytes"]
+__all__ = ["DOCX_VIEWS", "Block", "Document", "Location", "READERS", "discover", "load", "load_bytes", "read_bytes"]
 
 Reader = Callable[[bytes, str], Document]
 
@@ -76,6 +76,12 @@ def load(path: str, *, docx_view: str = "accepted", stdin_name: str | None = Non
     if path == STDIN:
         return load_bytes(sys.stdin.buffer.read(), stdin_name or "<stdin>", Path(stdin_name).suffix if stdin_name else None,
                           docx_view=docx_view)
+    data = read_bytes(path)
+    return load_bytes(data, path, Path(path).suffix, docx_view=docx_view)
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of one file, within the size limit. Raises InputError with a one-line reason."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -83,7 +89,7 @@ def load(path: str, *, docx_view: str = "accepted", stdin_name: str | None = Non
             raise InputError("ディレクトリです")
         if size > MAX_BYTES:
             raise InputError(f"ファイルが大きすぎます（{size // 1_048_576} MiB、上限 {MAX_BYTES // 1_048_576} MiB）")
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputError("ファイルが見つかりません") from None
     except PermissionError:
@@ -92,7 +98,7 @@ def load(path: str, *, docx_view: str = "accepted", stdin_name: str | None = Non
         raise InputError("ディレクトリです") from None
     except OSError as exc:
         raise InputError(f"ファイルを読めません（{exc.strerror or exc}）") from None
-    return load_bytes(data, path, p.suffix, docx_view=docx_view)
+
 
 
 def discover(paths: Iterable[str]) -> Iterator[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 
 from ndalint.errors import InputError
 from ndalint.ingest.docx_parts import NOTE_KINDS, HeadingLevels, comment_count, comment_texts, notes, revision_counts
@@ -45,8 +46,10 @@ def _open(data: bytes):
 class _Reader:
     """One document in one view: walks stories and emits their paragraphs as blocks."""
 
-    def __init__(self, doc, view: str) -> None:
+    def __init__(self, doc, view: str, trace: bool = False) -> None:
         self.view = view
+        #: with ``trace``: (offset in ``Document.text``, element) for every piece of text, in order
+        self.trace: list[tuple[int, object]] | None = [] if trace else None
         self.numbering = NumberingState.from_document(doc)
         self.headings = HeadingLevels(_styles(doc))
         self.out = BlockBuilder()
@@ -58,30 +61,34 @@ class _Reader:
         pending: list[str] = []
         pending_boxes: list[object] = []
         pending_marks: list[tuple[str, str, int]] = []
+        pending_pieces: list[tuple[int, object]] = []
         for p, in_table in walk(container, self.view):
             text, boxes, toc_copy = reader.paragraph(p)
             marks = comment_marks_before(p) + reader.marks
+            pieces = reader.pieces or []
             ppr = p.find(PPR)
             if mark_removed(p, ppr, self.view):
                 at = sum(map(len, pending))
                 pending_marks += [(kind, cid, at + off) for kind, cid, off in marks]
+                pending_pieces += [(at + off, el) for off, el in pieces]
                 pending.append(text)
                 pending_boxes.extend(boxes)
                 continue  # nor does it advance numbering: Word shows no such paragraph
             if pending:
                 at = sum(map(len, pending))
                 marks = pending_marks + [(kind, cid, at + off) for kind, cid, off in marks]
+                pieces = pending_pieces + [(at + off, el) for off, el in pieces]
                 text, boxes = "".join(pending) + text, pending_boxes + boxes
-                pending, pending_boxes, pending_marks = [], [], []
+                pending, pending_boxes, pending_marks, pending_pieces = [], [], [], []
             elif toc_copy:
                 continue  # a paragraph of a table-of-contents field: a copy of the headings
             # the joined paragraph keeps the properties of the mark that survives: this one
-            self._paragraph(properties(ppr, self.view), text, in_table, numbered, prefix, marks)
+            self._paragraph(properties(ppr, self.view), text, in_table, numbered, prefix, marks, pieces)
             for box in boxes:  # a text box reads as its own paragraphs right after its anchor
-                self.story(box, StoryReader(self.view), numbered)
+                self.story(box, StoryReader(self.view, self.trace is not None), numbered)
 
     def _paragraph(self, ppr, text: str, in_table: bool, numbered: bool, prefix: str,
-                   marks: list[tuple[str, str, int]] = ()) -> None:
+                   marks: list[tuple[str, str, int]] = (), pieces: list[tuple[int, object]] = ()) -> None:
         numbers = self.numbering.number(ppr) if numbered else None
         label = numbers[0] if numbers else None
         shift = 0  # how far the paragraph's own text moves: a numbering label or a note mark before it
@@ -96,6 +103,10 @@ class _Reader:
             local = max(len(prefix), min(len(text), off + shift))
             local -= text.count("\r", 0, local)  # BlockBuilder drops carriage returns
             self.anchors.setdefault(cid, {}).setdefault(kind, self.out.pos + local)
+        if self.trace is not None:
+            for off, el in pieces:
+                local = off + shift
+                self.trace.append((self.out.pos + local - text.count("\r", 0, local), el))
         level = self.headings.of(ppr) if numbered else 0
         kind: BlockKind = "heading" if level else "table" if in_table else "list" if label else "line"
         if prefix:
@@ -137,12 +148,31 @@ def read_docx(data: bytes, path: str, view: str = "accepted") -> Document:
     """Read a .docx as Word shows it: ``view`` "accepted" (all tracked changes accepted, Word's
     "no markup") or "original" (tracked changes rejected). Raises InputError, or ValueError for
     an unknown view."""
+    return _read(data, path, view)[0]
+
+
+@dataclass
+class Source:
+    """A .docx opened for editing: the package as python-docx parsed it, and where each piece of
+    ``Document.text`` is in the body XML (``pieces``: offset, ``w:t`` or one-character element)."""
+
+    package: object
+    pieces: list[tuple[int, object]]
+
+
+def open_for_review(data: bytes, path: str) -> tuple[Document, Source]:
+    """Read a .docx in the accepted view, keeping the parsed package and the text-to-XML map."""
+    doc, reader, package = _read(data, path, "accepted", trace=True)
+    return doc, Source(package=package, pieces=reader.trace or [])
+
+
+def _read(data: bytes, path: str, view: str, trace: bool = False):
     if view not in DOCX_VIEWS:
         raise ValueError(f"unknown docx view {view!r}; expected one of {DOCX_VIEWS}")
     doc = _open(data)
     body = doc.element.body
-    reader = _Reader(doc, view)
-    reader.story(body, StoryReader(view))
+    reader = _Reader(doc, view, trace)
+    reader.story(body, StoryReader(view, trace))
     if not reader.out.text.strip():
         raise InputError("Word 文書に本文がありません")
     body_end = reader.out.pos
@@ -158,4 +188,4 @@ def read_docx(data: bytes, path: str, view: str = "accepted") -> Document:
         "footnotes": len(appended),  # footnotes and endnotes, appended after the body
         "notes_start": body_end if appended else len(text),  # text[notes_start:] is the appendix
     }
-    return Document(path=path, format="docx", text=text, blocks=reader.out.blocks, meta=meta)
+    return Document(path=path, format="docx", text=text, blocks=reader.out.blocks, meta=meta), reader, doc

@@ -181,8 +181,12 @@ class _Field:
 class StoryReader:
     """Reads the paragraphs of one story in order; complex fields may span paragraphs."""
 
-    def __init__(self, view: str) -> None:
+    def __init__(self, view: str, trace: bool = False) -> None:
         self.read = shown(view)[0]
+        #: with ``trace``: (offset in the paragraph's text, the element that shows it) for every piece of
+        #: text read — a ``w:t`` (its whole text) or a one-character element (tab, break); the Word
+        #: review copy anchors comments and tracked changes through it
+        self.pieces: list[tuple[int, object]] | None = [] if trace else None
         self.fields: list[_Field] = []
         self.hidden = 0  # open fields whose current part is not displayed text
         self.copied = False  # text of a TOC-like field result was dropped in this paragraph
@@ -195,6 +199,8 @@ class StoryReader:
         boxes: list[object] = []
         self.copied = False
         self.marks = []
+        if self.pieces is not None:
+            self.pieces = []
         self._inline(p, out, boxes)
         text = "".join(out)
         return text, boxes, self.copied and not text.strip()
@@ -226,12 +232,15 @@ class StoryReader:
                 if self.hidden:
                     self.copied = self.copied or bool(child.text) and self._copying()
                 else:
+                    self._piece(child, out)
                     out.append(child.text or "")
             elif tag in _CHARS:
                 if not self.hidden:
+                    self._piece(child, out)
                     out.append(_CHARS[tag])
             elif tag == _BR:
                 if not self.hidden and child.get(_BR_TYPE) in (None, "textWrapping"):
+                    self._piece(child, out)
                     out.append(" ")
             elif tag == FLD_CHAR:
                 self._field_char(child.get(_FLD_CHAR_TYPE))
@@ -251,6 +260,10 @@ class StoryReader:
                     self._inline(base, out, boxes)
             elif tag == COMMENT_REF:
                 self._mark(child, out)
+
+    def _piece(self, el, out: list[str]) -> None:
+        if self.pieces is not None:
+            self.pieces.append((sum(map(len, out)), el))
 
     def _mark(self, el, out: list[str]) -> None:
         self.marks.append((_COMMENT_MARKS[el.tag], el.get(_ID) or "", sum(map(len, out))))

@@ -51,6 +51,15 @@ class ScoreOut(_Model):
     drivers: list[str] = Field(default_factory=list, description="rule ids that move the score most, strongest first")
 
 
+class Edit(_Model):
+    """A concrete rewording of the document text: ``text[start:end]`` becomes ``replacement``
+    (``start == end`` inserts). Offsets are those of the finding, into the text that was linted."""
+
+    start: int
+    end: int
+    replacement: str
+
+
 class Finding(_Model):
     rule_id: str
     name: str
@@ -69,6 +78,8 @@ class Finding(_Model):
     paragraph: int | None = None
     page: int | None = None
     title: str | None = None
+    fix: Edit | None = Field(default=None, description="the rule's concrete rewording at this place, when it has one "
+                             "(ndalint review --redline makes it a tracked change)")
 
 
 class Mitigation(_Model):

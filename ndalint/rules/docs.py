@@ -38,7 +38,26 @@ def rule_page(lr: LoadedRule) -> str:
     lines += ["## Not flagged / 該当しない例", ""] + [f"- {ex.text.strip()}" for ex in r.examples.ok] + [""]
     if r.suggestion:
         lines += ["## Use instead / 修正案", "", r.suggestion.strip(), ""]
+    if r.fix:
+        lines += _fix_section(lr)
     return "\n".join(lines)
+
+
+def _fix_section(lr: LoadedRule) -> list[str]:
+    """What ``ndalint review --redline`` proposes as a tracked change, shown on the rule's own example."""
+    from ndalint.rules.examples import fixed_example
+
+    fix = lr.rule.fix
+    assert fix is not None
+    how = (f"文の末尾に次の文言を加えます：{fix.append}" if fix.append is not None else
+           f"`{fix.replace}` に当たる語句を「{fix.with_}」に改めます" if fix.with_ else f"`{fix.replace}` に当たる語句を削ります")
+    lines = ["## Fix / 変更履歴による修正案", "",
+             "`ndalint review --redline` はこの修正を Word の変更履歴として入れます（当事者の呼び方などは文書に合わせます）。",
+             "", how, ""]
+    shown = fixed_example(lr)
+    if shown:
+        lines += ["Before / 修正前:", "", "```text", shown[0], "```", "", "After / 修正後:", "", "```text", shown[1], "```", ""]
+    return lines
 
 
 def index_page(rules: list[LoadedRule]) -> str:

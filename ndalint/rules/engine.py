@@ -11,6 +11,7 @@ from ndalint.errors import ConfigError
 from ndalint.nlp import Analysis, Sentence
 from ndalint.report.model import Finding, Mitigation, RuleInfo
 from ndalint.rules.wording import fit_wording
+from ndalint.rules.fixes import edit_for
 from ndalint.rules import schema as s
 from ndalint.rules.loader import BUILTIN, LoadedRule, load_rules
 from ndalint.rules.matchers import Compiled, Evaluator, Span, children
@@ -250,6 +251,7 @@ def _finding(rule: s.Rule, analysis: Analysis, span: Span, sent: Sentence, assum
         excerpt=_excerpt(sent, span),
         suggestion=fit_wording(rule.suggestion.strip(), analysis.contract) if rule.suggestion else None,
         references=list(rule.references),
+        fix=edit_for(rule.fix, sent, span, analysis.contract) if rule.fix else None,
     )
 
 

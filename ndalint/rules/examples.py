@@ -8,6 +8,7 @@ from ndalint import structure
 from ndalint.ingest.document import Document, blocks_from_lines
 from ndalint.nlp import Analysis
 from ndalint.rules.engine import Assume, RuleSet
+from ndalint.rules.fixes import apply_edits
 from ndalint.rules.loader import LoadedRule
 from ndalint.rules.schema import Example, Rule
 
@@ -53,4 +54,34 @@ def run_examples(ruleset: RuleSet) -> tuple[int, list[Failure]]:
                     failures.append(Failure(lr, kind, i, ex, "expected the rule to fire, but it did not"))
                 elif kind == "ok" and hits:
                     failures.append(Failure(lr, kind, i, ex, f"expected no finding, got one at 「{hits[0].excerpt}」"))
+                elif kind == "flag" and rule.fix and not rule.mitigation:
+                    failure = _check_fix(single, rule, i, ex, findings)
+                    if failure:
+                        failures.append(Failure(lr, kind, i, ex, failure))
     return count, failures
+
+
+def _check_fix(single: RuleSet, rule: Rule, index: int, ex: Example, findings) -> str | None:
+    """Accepting every tracked change the rule proposes in a flag example must silence the rule."""
+    edits = [f.fix for f in findings if f.fix]
+    if not edits:
+        return None  # the fix does not fit this wording: the finding stays a comment
+    fixed = apply_edits(ex.text, edits)
+    after, _, _ = single.run(analyse_text(fixed), _assume(rule, ex))
+    if after:
+        return f"the fix leaves the rule firing: 「{after[0].excerpt}」 in\n    {fixed.strip()[:200]}"
+    return None
+
+
+def fixed_example(lr: LoadedRule) -> tuple[str, str] | None:
+    """(before, after) for the first ``flag`` example the rule's fix fits: the fix shown in its docs."""
+    rule = lr.rule
+    if rule.fix is None:
+        return None
+    single = RuleSet([lr])
+    for ex in rule.examples.flag:
+        findings, _, _ = single.run(analyse_text(ex.text), _assume(rule, ex))
+        edits = [f.fix for f in findings if f.fix]
+        if edits:
+            return ex.text.strip(), apply_edits(ex.text, edits).strip()
+    return None

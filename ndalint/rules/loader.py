@@ -146,7 +146,7 @@ class Definitions:
                     raise ValueError(self._unknown("match definition", str(name), set(self.matches)))
                 used = copy.deepcopy(self.matches[name])
                 return {"match": used, **rest} if rest else used
-            return {k: (self.regex(v) if k == "regex" and isinstance(v, str) else self.expand(v)) for k, v in node.items()}
+            return {k: (self.regex(v) if k in _REGEX_KEYS and isinstance(v, str) else self.expand(v)) for k, v in node.items()}
         if isinstance(node, list):
             return [self.expand(v) for v in node]
         return node
@@ -155,6 +155,9 @@ class Definitions:
     def _unknown(what: str, name: str, known: set[str]) -> str:
         return f"unknown {what} '{name}' (defined in {DEFINITIONS}: {', '.join(sorted(known)) or 'none'})"
 
+
+#: Keys whose value is a regex that may splice fragments: a match leaf and a fix's ``replace``.
+_REGEX_KEYS = frozenset(("regex", "replace"))
 
 # libyaml's parser when PyYAML was built with it: the pure-Python one took most of a cold start
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

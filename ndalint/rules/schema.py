@@ -270,6 +270,37 @@ class Examples(_Strict):
     ok: list[Example] = Field(min_length=1)
 
 
+class Fix(_Strict):
+    """A concrete rewording that Word can show as a tracked change (``ndalint review --redline``):
+    either ``replace`` (a regex searched in the finding's sentence, the match nearest the finding)
+    ``with`` new words (``\\1`` refers to a group; empty deletes), or ``append`` a proviso right after
+    the sentence. The words are fitted to the document like the suggestion (its party labels, its
+    name for itself and for the fee). ``ndalint test-rules`` applies the fix to every ``flag``
+    example it fits and checks that the rule no longer fires."""
+
+    replace: str | None = None
+    with_: str | None = Field(default=None, alias="with")
+    append: str | None = None
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    _unwrap = field_validator("append", "with_")(classmethod(lambda cls, v: unwrap(v) if v else v))
+
+    @field_validator("replace")
+    @classmethod
+    def _valid(cls, v: str | None) -> str | None:
+        return _check_regex(v) if v is not None else v
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Fix:
+        if (self.replace is None) == (self.append is None):
+            raise ValueError("a fix is either 'replace' (with 'with') or 'append', not both or neither")
+        if self.replace is not None and self.with_ is None:
+            raise ValueError("'replace' needs 'with' (the new words; an empty string deletes)")
+        if self.append is not None and (self.with_ is not None or not self.append.strip()):
+            raise ValueError("'append' takes the words to add and no 'with'")
+        return self
+
+
 class Rule(_Strict):
     id: str = Field(pattern=r"^(CONF|LIAB|STAGE|PART|TONE|FORM)\d{3}$")
     name: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -286,6 +317,7 @@ class Rule(_Strict):
     rationale: str = ""
     references: list[str] = Field(default_factory=list)
     suggestion: str | None = None
+    fix: Fix | None = None
     examples: Examples
 
     _unwrap = field_validator("rationale", "suggestion")(classmethod(lambda cls, v: unwrap(v) if v else v))
