@@ -165,6 +165,8 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
         raise click.UsageError("no .txt, .md, .docx, .pdf, .rtf or .odt files found in the given paths")
     plans = [project.plan(p) for p in targets]
     if fmt == "docx":
+        if docx_view != "accepted":
+            raise click.UsageError("--format docx reviews the accepted view (tracked changes kept as they are); drop --docx-view")
         report = _review_copy(targets, plans, output, project)
     else:
         report = None
@@ -206,7 +208,8 @@ def _review_copy(targets: list[str], plans, output: str | None, project: Project
         result = review(ingest.read_bytes(path), path, plans[0].engine, plans[0].overrides)
     except InputError as exc:
         raise NdalintError(f"{path}: {exc}") from None
-    write_atomic(output, result.data)
+    if result.data:  # a document not recognised has no copy; check reports it and exits 1
+        write_atomic(output, result.data)
     return Report(tool=Tool(version=__version__), documents=[result.report], rules=project.rules_info())
 
 
@@ -447,6 +450,8 @@ def review_cmd(path: str, output: str | None, redline: bool, author: str, initia
                         ReviewOptions(redline=redline, author=author, initials=initials, date=when))
     except InputError as exc:
         raise NdalintError(f"{path}: {exc}") from None
+    if not result.data:
+        raise NdalintError(f"{path}: 契約書として認識できないため、レビュー用の写しを作成しませんでした（{result.report.notice}）")
     write_atomic(target, result.data)
     score = result.report.score
     click.echo(f"ndalint: {target}: コメント {result.comments}件" + (f"、変更履歴 {result.revisions}件" if redline else "")
@@ -467,6 +472,36 @@ def _check_date(value: str) -> None:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise click.UsageError(f"--date {value!r} is not an ISO 8601 date such as 2026-12-04T09:00:00Z") from None
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep 127.0.0.1 unless a reverse proxy with authentication stands in front (README).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--max-upload-mb", default=10, show_default=True, type=click.IntRange(1, 50), help="Largest upload accepted (413 above).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Analysis worker processes (each loads the pipeline once).")
+@click.option("--queue", default=8, show_default=True, type=click.IntRange(0, 1000),
+              help="Uploads that may wait for a worker; beyond that the server answers 503 with Retry-After.")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(1, 3600),
+              help="Seconds one analysis may take before it is abandoned (422).")
+def serve_cmd(host: str, port: int, max_upload_mb: int, workers: int, queue: int, timeout: float) -> None:
+    """Serve an upload page and a JSON API (POST /api/v1/check). Uploads stay in memory and never
+    reach the disk or the log."""
+    try:
+        import fastapi  # noqa: F401
+        import python_multipart  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise NdalintError("ndalint serve needs the web extra: pip install 'ndalint[serve]'") from None
+    from ndalint.serve import run as serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"ndalint: listening on {host}: anyone who can reach it can upload; put it behind a reverse proxy "
+                   "with authentication (README, 'Running the server')", err=True)
+    click.echo(f"ndalint: http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    serve(host, port, max_upload_mb, workers, queue, timeout)
+    sys.exit(EXIT_OK)
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it; not 1, which CI reads as "findings"

@@ -84,6 +84,15 @@ def test_a_pledge_by_a_person_binds_the_signer():
     assert bound(c) == {"私"}
 
 
+def test_a_pledge_that_starts_straight_with_its_first_article_binds_the_signer():
+    # no preamble and no signature block: the first article says who pledges
+    c = parse("機密の取扱いに関する誓約書\n株式会社見本製作所 御中\n第1条（機密の保持）\n"
+              "私は、貴社での勤務を通じて知った技術資料を、社外の者に漏らしません。\n"
+              "第2条（返却）\n私は、退職の際、貸与された資料をすべて返却します。\n")
+    assert kinds(c) == {"貴社": "company", "私": "individual"}
+    assert bound(c) == {"私"}
+
+
 def test_mutual_duties_bind_both_and_blanks_between_companies_are_companies():
     c = parse("秘密保持契約書\n${乙名}（以下「乙」という。）及び〇〇株式会社（以下「甲」という。）は、両社の業務提携の"
               "検討について、次のとおり合意する。\n第1条（秘密保持）\n受領者は、開示者の秘密情報を第三者に開示してはならない。\n")

@@ -157,7 +157,9 @@ def _overview(doc: DocumentReport, findings: list[Finding]) -> str:
         rows.append(
             f'<li class="{"zero" if not v and not n else ""}"><span class="cat">{_e(L.CATEGORY_JA.get(c, c))}</span>'
             f'<span class="bar" role="img" aria-label="{_e(L.CATEGORY_JA.get(c, c))} {v}{L.CATEGORY_UNIT}">'
-            f'<span style="width:{max(0, min(100, v))}%"></span></span>'
+            # an SVG bar, not a style attribute: a strict Content-Security-Policy (ndalint serve) allows no inline styles
+            f'<svg viewBox="0 0 100 10" preserveAspectRatio="none"><rect width="{max(0, min(100, v))}" height="10" rx="5"/>'
+            f'</svg></span>'
             f'<span class="val">{v}</span><span class="cnt">{n}件</span></li>')
     drafting = counts.get("drafting", 0)
     note = (f'<p class="note">{_e(L.CATEGORY_JA["drafting"])}: {drafting}件（{_e(L.DRAFTING_NOTE)}）</p>'
@@ -350,7 +352,7 @@ td .path{display:block;color:var(--muted);font-size:.75rem}
 .cats li{display:grid;grid-template-columns:8.5em 1fr 2.2em 2.6em;gap:8px;align-items:center;font-size:.85rem;padding:2px 0}
 .cats li.zero{color:var(--muted)}
 .bar{height:10px;background:#eef0f3;border-radius:5px;overflow:hidden}
-.bar span{display:block;height:100%;background:#4c6ef5;border-radius:5px}
+.bar svg{display:block;width:100%;height:100%}.bar rect{fill:#4c6ef5}
 .cats .val{text-align:right;font-variant-numeric:tabular-nums;font-weight:600}
 .cats .cnt{color:var(--muted);font-size:.78rem;text-align:right}
 .parties ul{list-style:none;margin:0;padding:0;font-size:.85rem}

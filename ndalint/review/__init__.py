@@ -24,6 +24,7 @@ from ndalint.review.markup import Stamp, anchor_comment, comment, tracked_edit
 from ndalint.review.notes import finding_note, summary_note
 from ndalint.review.package import Package, max_id
 from ndalint.review.textmap import TextMap
+from ndalint.rules.fixes import compatible
 from ndalint.structure.model import Overrides
 
 __all__ = ["Review", "ReviewOptions", "review"]
@@ -50,7 +51,7 @@ def _initials(author: str) -> str:
 
 @dataclass
 class Review:
-    data: bytes  # the review copy (.docx)
+    data: bytes  # the review copy (.docx); empty for a document not recognised as a contract
     report: DocumentReport
     comments: int = 0  # findings commented on the words they are about
     edits: list[Edit] = field(default_factory=list)  # the rewordings made tracked changes (with redline)
@@ -63,7 +64,8 @@ class Review:
 
 def review(data: bytes, path: str, engine: Engine | None, overrides: Overrides | None = None,
            options: ReviewOptions = ReviewOptions()) -> Review:
-    """Lint a .docx and return its review copy. Raises InputError (not a .docx, unreadable, not a contract)."""
+    """Lint a .docx and return its review copy. Raises InputError (not a .docx, unreadable). A document
+    that is not recognised as a contract has no copy: ``data`` is empty and the report says why."""
     from ndalint.ingest.docx import open_for_review  # python-docx: only for Word work
 
     if len(data) > MAX_BYTES:
@@ -75,7 +77,7 @@ def review(data: bytes, path: str, engine: Engine | None, overrides: Overrides |
         raise InputError(f"本文が長すぎます（{len(doc.text):,} 文字、上限 {MAX_CHARS:,} 文字）")
     report = lint_document(doc, engine, overrides)
     if report.status != "ok":
-        raise InputError(f"契約書として認識できないため、レビュー用の写しを作成しませんでした（{report.notice}）")
+        return Review(data=b"", report=report)
 
     root = source.package.element  # w:document
     package = Package(data, str(source.package.part.partname))
@@ -89,15 +91,11 @@ def review(data: bytes, path: str, engine: Engine | None, overrides: Overrides |
     # revisions first: they split runs, and the comments are then anchored on the split runs
     redlined: set[int] = set()
     if options.redline:
-        taken: list[tuple[int, int, str]] = []
-        for i, f in sorted(enumerate(report.findings), key=lambda x: (x[1].fix.start, x[1].fix.end) if x[1].fix else (0, 0)):
-            e = f.fix
-            if e is None or any(_clash(e.start, e.end, e.replacement, t) for t in taken):
-                continue
+        by_edit = {id(f.fix): i for i, f in enumerate(report.findings) if f.fix}
+        for e in compatible(f.fix for f in report.findings if f.fix):
             if tracked_edit(textmap, e.start, e.end, e.replacement, ids, stamp):
-                taken.append((e.start, e.end, e.replacement))
                 result.edits.append(e)
-                redlined.add(i)
+                redlined.add(by_edit[id(e)])
 
     summary_id = next(ids)
     summary_placed = _anchor_title(textmap, report, doc, summary_id, styles)
@@ -118,14 +116,6 @@ def review(data: bytes, path: str, engine: Engine | None, overrides: Overrides |
     package.set_comments(comments)
     result.data = package.write()
     return result
-
-
-def _clash(start: int, end: int, replacement: str, taken: tuple[int, int, str]) -> bool:
-    """Two edits of the same words (or the same proviso twice at one place) cannot both be offered."""
-    s, e, r = taken
-    if start == end == s == e:
-        return replacement == r
-    return start < e and s < end or (start == end and s < start < e) or (s == e and start < s < end)
 
 
 def _anchor_title(textmap: TextMap, report: DocumentReport, doc, cid: int, styles: set[str]) -> bool:

@@ -58,16 +58,28 @@ def _sentence_end(sent: Sentence) -> int:
     return sent.start + len(sent.text.rstrip())
 
 
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """``text`` with ``edits`` applied: later ones first, an edit overlapping one already applied skipped
-    (Word cannot accept two tracked changes of the same words either). Insertions at one place keep
-    their order."""
-    out = text
-    floor = len(text) + 1
-    ordered = sorted(enumerate(edits), key=lambda ie: (ie[1].start, ie[1].end, ie[0]), reverse=True)
-    for _, e in ordered:
-        if e.end > floor:
+def compatible(edits: Iterable[Edit]) -> list[Edit]:
+    """The edits that can be accepted together, in document order: an edit overlapping one kept
+    before it is dropped, and so is the same insertion twice at one place (two rules proposing the
+    same proviso). Word could not accept both either."""
+    kept: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if any(_clash(e, k) for k in kept):
             continue
+        kept.append(e)
+    return kept
+
+
+def _clash(a: Edit, b: Edit) -> bool:
+    if a.start == a.end == b.start == b.end:
+        return a.replacement == b.replacement
+    return (a.start < b.end and b.start < a.end) or (a.start == a.end and b.start < a.start < b.end) \
+        or (b.start == b.end and a.start < b.start < a.end)
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """``text`` with the ``compatible`` edits applied (insertions at one place keep their order)."""
+    out = text
+    for e in reversed(compatible(edits)):
         out = out[: e.start] + e.replacement + out[e.end :]
-        floor = e.start
     return out

@@ -24,7 +24,8 @@ def parse(doc: Document, overrides: Overrides | None = None) -> Contract:
         art.topics = topics_of(art.title, text[art.start : art.end])
     terms = find_terms(text, layout.body)
     preamble = (layout.preamble.start, layout.preamble.end) if layout.preamble else None
-    parties = find_parties(text, terms, preamble)
+    first = (layout.articles[0].start, layout.articles[0].end) if layout.articles else None
+    parties = find_parties(text, terms, preamble, first)
     parties += undefined_labels(text, layout.body, parties)
     body_text = "\n".join(text[s:e] for s, e in layout.body)
     if overrides.kind:

@@ -60,7 +60,8 @@ def classify(*names: str | None) -> PartyKind:
     return "unknown"
 
 
-def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] | None) -> list[Party]:
+def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] | None,
+                 first_article: tuple[int, int] | None = None) -> list[Party]:
     parties: list[Party] = []
     seen: set[str] = set()
     for t in terms:
@@ -112,6 +113,9 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
                              start=t.start, end=t.end))
     if preamble:
         _pledge(text, preamble, parties, seen)
+    if first_article and not any(p.origin == "signer" for p in parties):
+        # a pledge without a preamble: 「御中」, then straight to 第1条 「私は、貴社の…」
+        _pledge(text, first_article, parties, seen)
     return parties
 
 

@@ -1,0 +1,25 @@
+"""``ndalint serve``: the linter behind an upload page and a JSON API, on the user's own machine.
+
+``app.create_app`` builds the ASGI app; ``run`` serves it with uvicorn. The web stack (FastAPI,
+uvicorn, python-multipart) is the optional extra ``ndalint[serve]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+def run(host: str, port: int, max_upload_mb: int, workers: int, queue: int, timeout: float) -> None:
+    import uvicorn
+
+    from ndalint.serve.app import Settings, create_app
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log = logging.getLogger("ndalint.serve")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    app = create_app(Settings(max_upload_mb=max_upload_mb, workers=workers, queue=queue, timeout=timeout))
+    # uvicorn's own access log is off: ours (app.py) says the same without query strings
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)

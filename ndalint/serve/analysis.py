@@ -1,0 +1,94 @@
+"""What a worker process does with one upload: bytes in memory -> report and its renderings.
+
+This module is the only code that runs in the analysis workers. The rule pack is loaded and the
+tokenizer warmed once per worker (``init``); each job then reads the upload from the bytes it was
+handed (python-docx, PDFium and the text readers all read from memory), lints it and renders
+what the request asked for. Nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ndalint import __version__
+from ndalint.errors import InputError
+from ndalint.ingest import load_bytes
+from ndalint.ingest.formats import sniff
+from ndalint.lint import lint_document
+from ndalint.report import render
+from ndalint.report.model import Report, Tool
+from ndalint.structure.model import Overrides
+
+_ENGINE = None
+
+#: What a job may ask for: report formats, and the Word review copy of a .docx.
+OUTPUTS = frozenset({"json", "sarif", "html", "docx"})
+
+
+@dataclass(frozen=True)
+class Job:
+    data: bytes
+    filename: str  # only its extension is used, to tell the format
+    parties: tuple[tuple[str, str], ...] = ()
+    kind: str | None = None
+    outputs: frozenset[str] = frozenset({"json"})
+
+
+@dataclass
+class Result:
+    """The renderings asked for, or ``error`` (a one-line reason: the upload is unreadable)."""
+
+    outputs: dict[str, str | bytes] = field(default_factory=dict)
+    error: str | None = None
+    format: str | None = None
+    status: str = "ok"
+    findings: list[str] = field(default_factory=list)  # rule ids, for the log
+    seconds: float = 0.0
+
+
+def init() -> None:
+    """Load the rule pack and warm the tokenizer once per worker process."""
+    global _ENGINE
+    from ndalint.rules import RuleSet
+    from ndalint.rules.examples import analyse_text
+
+    _ENGINE = RuleSet.load()
+    _ENGINE.run(analyse_text("第1条（秘密保持）\n乙は、甲から開示された情報を第三者に開示しない。"))
+
+
+def engine():
+    if _ENGINE is None:
+        init()
+    return _ENGINE
+
+
+def analyse(job: Job) -> Result:
+    started = time.perf_counter()
+    # the upload's own name never reaches a report or a log: only its extension tells the format
+    suffix = "." + job.filename.rsplit(".", 1)[-1].lower() if "." in job.filename else ""
+    name = "upload" + suffix
+    overrides = Overrides(parties=job.parties, kind=job.kind) if job.parties or job.kind else None  # type: ignore[arg-type]
+    result = Result()
+    try:
+        if "docx" in job.outputs and sniff(job.data, suffix) == "docx":
+            from ndalint.review import review
+
+            copy = review(job.data, name, engine(), overrides)
+            doc_report = copy.report
+            if copy.data:
+                result.outputs["docx"] = copy.data
+        else:
+            doc = load_bytes(job.data, name, suffix)
+            doc_report = lint_document(doc, engine(), overrides)
+    except InputError as exc:
+        result.error = str(exc)
+        result.seconds = time.perf_counter() - started
+        return result
+    report = Report(tool=Tool(version=__version__), documents=[doc_report], rules=engine().info())
+    result.format, result.status = doc_report.format, doc_report.status
+    result.findings = [f.rule_id for f in doc_report.findings]
+    for fmt in sorted(job.outputs - {"docx"}):
+        result.outputs[fmt] = render(report, fmt)
+    result.seconds = time.perf_counter() - started
+    return result
