@@ -265,30 +265,50 @@ def test_check_format_docx_writes_the_review_copy_and_gates_as_check(tmp_path):
 # ----------------------------------------------------------------------------- Word-compatible XML
 
 
-def test_libreoffice_opens_the_copy_with_every_comment_and_renders_its_first_page(tmp_path):
-    """LibreOffice is an independent reader of WordprocessingML: it must find every comment (as PDF
-    notes) and lay the document out. The first page is rendered to PNG (for the README)."""
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """Every .docx reviewed with --redline, then converted to PDF by headless LibreOffice in one run."""
     import shutil
     import subprocess
 
-    import pypdfium2 as pdfium
-
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is needed (Debian: libreoffice-writer-nogui; .ci/run installs it)"
-    out = tmp_path / "review.docx"
-    review(CORPUS / "freelancer-contract.docx", out, "--redline")
+    work = tmp_path_factory.mktemp("libreoffice")
+    copies = []
+    for src in DOCX:
+        out = work / f"{src.stem}.docx"
+        review(src, out, "--redline")
+        copies.append(out)
     options = json.dumps({"ExportNotes": {"type": "boolean", "value": "true"}})
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                    "--convert-to", f"pdf:writer_pdf_Export:{options}", "--outdir", str(tmp_path), str(out)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = pdfium.PdfDocument(str(tmp_path / "review.pdf"))
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{work}/profile",
+                    "--convert-to", f"pdf:writer_pdf_Export:{options}", "--outdir", str(work), *map(str, copies)],
+                   check=True, capture_output=True, timeout=600)
+    return work
+
+
+@pytest.mark.parametrize("src", DOCX, ids=lambda p: p.name)
+def test_libreoffice_opens_every_copy_with_every_comment(converted, src):
+    """LibreOffice is an independent reader of WordprocessingML: it must lay the copy out and find
+    every comment, with its text, as a PDF note."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(converted / f"{src.stem}.pdf"))
     notes = [n for page in pdf for n in _note_texts(page)]
-    comments = comments_of(out)
+    comments = comments_of(converted / f"{src.stem}.docx")
     assert len(notes) == len(comments)
     assert notes[0].startswith("ndalint による検査結果")
     assert sorted(n.split("\n")[0] for n in notes) == sorted(c.text.split("\n")[0] for c in comments)
+    title = text(src).strip().split("\n")[0]
+    assert title.replace(" ", "") in pdf[0].get_textpage().get_text_range().replace(" ", ""), "the title is laid out"
+
+
+def test_the_first_page_renders_to_png(converted, tmp_path):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(converted / "pledge-cocreation-session.pdf"))
     image = pdf[0].render(scale=1.5).to_pil()
     image.save(tmp_path / "page1.png")
+    assert (tmp_path / "page1.png").stat().st_size > 10_000
     assert image.size[0] > 800 and image.convert("L").getextrema()[0] < 128, "a page with content, not a blank"
 
 

@@ -258,3 +258,14 @@ def test_logs_carry_sizes_timings_and_rule_ids_never_text_or_names(client, caplo
     everything = "\n".join(lines) + "\n" + caplog.text
     for secret in (MARKER, "誓約書", "株式会社サンプル", "退職後"):
         assert secret not in everything
+
+
+def test_an_analysis_past_the_timeout_is_422_and_the_worker_is_replaced():
+    pool = Pool(workers=1, queue=2, timeout=0.001)
+    with TestClient(create_app(Settings(workers=1, timeout=0.001), pool=pool)) as c:
+        first = pool._executor
+        slow = c.post("/api/v1/check", json={"text": PLEDGE * 20})
+        assert slow.status_code == 422 and "時間内に終わりません" in slow.json()["error"]["message"]
+        assert pool._executor is not first, "the stuck worker's pool was replaced"
+        pool.timeout = 120
+        assert c.post("/api/v1/check", json={"text": PLEDGE}).status_code == 200

@@ -49,11 +49,11 @@ def _fix_section(lr: LoadedRule) -> list[str]:
 
     fix = lr.rule.fix
     assert fix is not None
-    how = (f"文の末尾に次の文言を加えます：{fix.append}" if fix.append is not None else
-           f"`{fix.replace}` に当たる語句を「{fix.with_}」に改めます" if fix.with_ else f"`{fix.replace}` に当たる語句を削ります")
+    how = ("文の末尾に次の文言を加えます：" + fix.append if fix.append is not None else
+           "該当する語句を削ります。" if not fix.with_ else "該当する語句を次の例のように改めます。")
     lines = ["## Fix / 変更履歴による修正案", "",
-             "`ndalint review --redline` はこの修正を Word の変更履歴として入れます（当事者の呼び方などは文書に合わせます）。",
-             "", how, ""]
+             "`ndalint review --redline` はこの修正を Word の変更履歴として入れます（当事者の呼び方などは文書に合わせます）。"
+             "文言が合わない箇所には入れず、コメントの修正案だけを示します。", "", how, ""]
     shown = fixed_example(lr)
     if shown:
         lines += ["Before / 修正前:", "", "```text", shown[0], "```", "", "After / 修正後:", "", "```text", shown[1], "```", ""]

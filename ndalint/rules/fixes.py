@@ -29,6 +29,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 def edit_for(fix: Fix, sent: Sentence, span: Span, contract: Contract) -> Edit | None:
     """The edit ``fix`` proposes for the finding at ``span`` in ``sent``, or None where it does not fit."""
+    if fix.unless is not None:
+        # the paragraph (項), not only the sentence: 「…5年間とする。ただし、…無期限に存続する。」
+        where = (contract.text[sent.paragraph.start : sent.paragraph.end] if sent.paragraph else "") + sent.text
+        if _compiled(fix.unless).search(where):
+            return None
     if fix.append is not None:
         at = _sentence_end(sent)
         return Edit(start=at, end=at, replacement=fit_wording(fix.append, contract))

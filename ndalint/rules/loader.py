@@ -156,8 +156,8 @@ class Definitions:
         return f"unknown {what} '{name}' (defined in {DEFINITIONS}: {', '.join(sorted(known)) or 'none'})"
 
 
-#: Keys whose value is a regex that may splice fragments: a match leaf and a fix's ``replace``.
-_REGEX_KEYS = frozenset(("regex", "replace"))
+#: Keys whose value is a regex that may splice fragments: a match leaf and a fix's ``replace`` / ``unless``.
+_REGEX_KEYS = frozenset(("regex", "replace", "unless"))
 
 # libyaml's parser when PyYAML was built with it: the pure-Python one took most of a cold start
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

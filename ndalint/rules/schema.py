@@ -281,11 +281,14 @@ class Fix(_Strict):
     replace: str | None = None
     with_: str | None = Field(default=None, alias="with")
     append: str | None = None
+    # no edit where the sentence's paragraph (項) matches this anywhere (Python's look-behind is
+    # fixed-width, so a replace regex cannot look back): 「…5年間とする。ただし、…無期限に存続する。」
+    unless: str | None = None
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     _unwrap = field_validator("append", "with_")(classmethod(lambda cls, v: unwrap(v) if v else v))
 
-    @field_validator("replace")
+    @field_validator("replace", "unless")
     @classmethod
     def _valid(cls, v: str | None) -> str | None:
         return _check_regex(v) if v is not None else v
