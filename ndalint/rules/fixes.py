@@ -35,6 +35,8 @@ def edit_for(fix: Fix, sent: Sentence, span: Span, contract: Contract) -> Edit |
         if _compiled(fix.unless).search(where):
             return None
     if fix.append is not None:
+        if not sent.text.rstrip().endswith("。"):
+            return None  # a heading, a list item, a sentence cut off: a proviso after it would not read
         at = _sentence_end(sent)
         return Edit(start=at, end=at, replacement=fit_wording(fix.append, contract))
     assert fix.replace is not None and fix.with_ is not None

@@ -274,7 +274,7 @@ class Fix(_Strict):
     """A concrete rewording that Word can show as a tracked change (``ndalint review --redline``):
     either ``replace`` (a regex searched in the finding's sentence, the match nearest the finding)
     ``with`` new words (``\\1`` refers to a group; empty deletes), or ``append`` a proviso right after
-    the sentence. The words are fitted to the document like the suggestion (its party labels, its
+    the sentence (one that ends in 。). The words are fitted to the document like the suggestion (its party labels, its
     name for itself and for the fee). ``ndalint test-rules`` applies the fix to every ``flag``
     example it fits and checks that the rule no longer fires."""
 
