@@ -9,6 +9,8 @@ sentence, so a window or document condition shared by many sentences is computed
 
 from __future__ import annotations
 
+import bisect
+
 import functools
 import re
 import unicodedata
@@ -190,6 +192,10 @@ class Evaluator:
         self._norm: dict[int, str] = {}
         self._order: dict[int, list[s.Match]] = {}
         self._windows = _windows(analysis)
+        # per (node, window): whether it matches there, and its spans there. A window is shared by
+        # every sentence in it, so a document-wide condition costs one pass, not one per sentence
+        self._window_hit: dict[tuple[int, int], bool] = {}
+        self._window_spans: dict[tuple[int, int], list[Span]] = {}
 
     def norm(self, sent: Sentence) -> str:
         if sent.index not in self._norm:
@@ -202,6 +208,30 @@ class Evaluator:
         if window == "document":
             return self.a.sentences
         return self._windows[window].get(sent.index, [sent])
+
+    def _window_key(self, node: s.Match, sent: Sentence, window: str) -> tuple[int, int]:
+        if window == "sentence":
+            return id(node), sent.index
+        if window == "document":
+            return id(node), -1
+        group = self._windows[window].get(sent.index)
+        return (id(node), -2 - id(group)) if group is not None else (id(node), sent.index)
+
+    def in_window(self, node: s.Match, sent: Sentence, window: str) -> bool:
+        """Whether ``node`` matches anywhere in ``sent``'s window (memoised per window)."""
+        key = self._window_key(node, sent, window)
+        hit = self._window_hit.get(key)
+        if hit is None:
+            hit = self._window_hit[key] = any(self.spans(node, o) for o in self.window(sent, window))
+        return hit
+
+    def window_spans(self, node: s.Match, sent: Sentence, window: str) -> list[Span]:
+        """Every span of ``node`` in ``sent``'s window (memoised per window)."""
+        key = self._window_key(node, sent, window)
+        found = self._window_spans.get(key)
+        if found is None:
+            found = self._window_spans[key] = [sp for o in self.window(sent, window) for sp in self.spans(node, o)]
+        return found
 
     def anywhere(self, node: s.Match) -> list[Span]:
         for sent in self.a.sentences:
@@ -257,8 +287,11 @@ class Evaluator:
     def _check(self, node: s.Check, sent: Sentence, whole: list[Span]) -> list[Span]:
         key = (id(node), -1)
         if key not in self.memo:
-            self.memo[key] = CHECKS[node.check](self.a.contract)
-        return [sp for sp in self.memo[key] if sent.start <= sp[0] < sent.end]
+            self.memo[key] = sorted(CHECKS[node.check](self.a.contract))
+        found = self.memo[key]
+        lo = bisect.bisect_left(found, (sent.start, -1))
+        hi = bisect.bisect_left(found, (sent.end, -1))
+        return found[lo:hi]
 
     def _subject(self, node: s.Subject, sent: Sentence, whole: list[Span]) -> list[Span]:
         from ndalint.rules.subject import subject_kind
@@ -286,7 +319,7 @@ class Evaluator:
         spans = self.spans(anchor, sent)
         for f in filters:
             spec = f.inside if isinstance(f, s.Inside) else f.not_inside
-            containers = [sp for other in self.window(sent, spec.window) for sp in self.spans(spec.match, other)]
+            containers = self.window_spans(spec.match, sent, spec.window)
             inside = lambda sp: any(c0 <= sp[0] and sp[1] <= c1 for c0, c1 in containers)  # noqa: E731
             spans = [sp for sp in spans if inside(sp) == isinstance(f, s.Inside)]
         return spans
@@ -299,11 +332,11 @@ class Evaluator:
 
     def _near(self, node: s.Near | s.Inside, sent: Sentence, whole: list[Span]) -> list[Span]:
         spec = node.near if isinstance(node, s.Near) else node.inside
-        return whole if any(self.spans(spec.match, o) for o in self.window(sent, spec.window)) else []
+        return whole if self.in_window(spec.match, sent, spec.window) else []
 
     def _not_near(self, node: s.NotNear | s.NotInside, sent: Sentence, whole: list[Span]) -> list[Span]:
         spec = node.not_near if isinstance(node, s.NotNear) else node.not_inside
-        return [] if any(self.spans(spec.match, o) for o in self.window(sent, spec.window)) else whole
+        return [] if self.in_window(spec.match, sent, spec.window) else whole
 
     def _absent(self, node: s.Absent, sent: Sentence, whole: list[Span]) -> list[Span]:
         key = (id(node), -1)

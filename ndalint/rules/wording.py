@@ -56,24 +56,40 @@ def fit_wording(text: str, contract: Contract) -> str:
 
 
 def _fit_kind(text: str, contract: Contract) -> str:
-    body = contract.text
-    own_name = _most_common(_SELF, body) or _name_from_title(contract.title)
-    if own_name:
-        text = re.sub(r"本(契約|規約|誓約書|同意書)(?![一-龥])", own_name, text)
-    activity = _most_common(_ACTIVITY, body) or _ACTIVITY_BY_KIND.get(contract.kind or "")
-    if activity:
-        text = text.replace("本プログラム", activity)
-    pay = _PAY_BY_KIND.get(contract.kind or "")
-    if contract.kind in _UNPAID and "謝礼" not in body:
+    v = _vocabulary(contract)
+    if v["own_name"]:
+        text = re.sub(r"本(契約|規約|誓約書|同意書)(?![一-龥])", v["own_name"], text)
+    if v["activity"]:
+        text = text.replace("本プログラム", v["activity"])
+    if v["unpaid"]:
         text = _PAID_CAP.sub("金〇万円", text)
-    if pay and "謝礼" not in body:
-        if pay == "委託料" and body.count("報酬") > body.count("委託料"):
-            pay = "報酬"
-        text = text.replace("委託料（謝礼）", pay).replace("謝礼", pay)
-    end = _END_BY_KIND.get(contract.kind or "")
-    if end and "退職" not in body:
-        text = text.replace("退職", end)
+    if v["pay"]:
+        text = text.replace("委託料（謝礼）", v["pay"]).replace("謝礼", v["pay"])
+    if v["end"]:
+        text = text.replace("退職", v["end"])
     return text
+
+
+def _vocabulary(contract: Contract) -> dict[str, str | None]:
+    """What the document calls itself, its activity, the pay and the end: read once per contract."""
+    cached = contract.derived.get("vocabulary")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    body = contract.text
+    paid = "謝礼" in body
+    pay = _PAY_BY_KIND.get(contract.kind or "")
+    if pay == "委託料" and body.count("報酬") > body.count("委託料"):
+        pay = "報酬"
+    end = _END_BY_KIND.get(contract.kind or "")
+    v: dict[str, str | None] = {
+        "own_name": _most_common(_SELF, body) or _name_from_title(contract.title),
+        "activity": _most_common(_ACTIVITY, body) or _ACTIVITY_BY_KIND.get(contract.kind or ""),
+        "unpaid": "yes" if contract.kind in _UNPAID and not paid else None,
+        "pay": pay if pay and not paid else None,
+        "end": end if end and "退職" not in body else None,
+    }
+    contract.derived["vocabulary"] = v
+    return v
 
 
 def _name_from_title(title: str | None) -> str | None:

@@ -6,6 +6,7 @@ findings back to lines, paragraphs or pages without knowing the source format.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -132,19 +133,29 @@ class Contract:
     kind: str | None = None  # primary kind of agreement: employment, freelance, b2b, community, ...
     kind_evidence: list[str] = field(default_factory=list)
     kind_overridden: bool = False
+    #: facts derived from the whole contract once and reused (the wording of suggestions, lookups):
+    #: per-finding rescans of the text made long documents quadratic
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
         return self.document.text
 
     def article_at(self, offset: int) -> Article | None:
-        for a in self.articles:
-            if a.start <= offset < a.end:
-                return a
+        starts = self.derived.get("article_starts")
+        if starts is None or len(starts) != len(self.articles):  # type: ignore[arg-type]
+            starts = self.derived["article_starts"] = [a.start for a in self.articles]
+        i = bisect.bisect_right(starts, offset) - 1  # type: ignore[arg-type]
+        if i >= 0 and self.articles[i].start <= offset < self.articles[i].end:
+            return self.articles[i]
         return None
 
     def in_body(self, offset: int) -> bool:
-        return any(s <= offset < e for s, e in self.body)
+        starts = self.derived.get("body_starts")
+        if starts is None or len(starts) != len(self.body):  # type: ignore[arg-type]
+            starts = self.derived["body_starts"] = [s for s, _ in self.body]
+        i = bisect.bisect_right(starts, offset) - 1  # type: ignore[arg-type]
+        return i >= 0 and self.body[i][0] <= offset < self.body[i][1]
 
     def party(self, label: str) -> Party | None:
         return next((p for p in self.parties if p.label == label), None)
