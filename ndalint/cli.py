@@ -15,8 +15,11 @@ import click
 
 from ndalint import __version__, baseline, ingest
 from ndalint.config import CommandLine, Project
+from ndalint.deadline import deadline
 from ndalint.errors import InputError, NdalintError
+from ndalint import limits
 from ndalint.fsutil import write_atomic
+from ndalint.limits import DEFAULT as DEFAULT_LIMITS
 from ndalint.lint import lint_path
 from ndalint.rules import RuleSet
 from ndalint.report import FORMATS, render
@@ -57,6 +60,28 @@ class PartyKindParam(click.ParamType):
         if not label.strip() or kind.strip() not in PARTY_KINDS:
             self.fail(f"'{value}' is not LABEL=KIND with KIND one of {', '.join(PARTY_KINDS)} (e.g. 乙=individual)", param, ctx)
         return (label.strip(), kind.strip())
+
+
+class LimitParam(click.ParamType):
+    """``NAME=VALUE`` for --limit: pages=5000, timeout=30."""
+
+    name = "NAME=VALUE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        name, _, number = str(value).partition("=")
+        try:
+            DEFAULT_LIMITS.with_values({name.strip(): number.strip()})
+        except ValueError as exc:
+            self.fail(f"'{value}': {exc}", param, ctx)
+        return (name.strip(), number.strip())
+
+
+limit_option = click.option(
+    "--limit", "limit_values", multiple=True, type=LimitParam(), metavar="NAME=VALUE",
+    help="Raise or lower a bound for each file (repeatable): bytes, chars, pages, unpacked (bytes once unzipped), "
+         "timeout (seconds; 0 = none). Defaults: bytes=50 MiB, chars=2000000, pages=2000, unpacked=200 MiB, timeout=300.")
 
 
 def _gate(report: Report, fail_on: tuple[str, int], new_only: bool = False) -> bool:
@@ -144,11 +169,12 @@ def main() -> None:
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
               help="Leave out the findings FILE records (matched by fingerprint, so moved clauses stay matched); "
                    "the gate then counts only new findings, not the score band.")
+@limit_option
 def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[str, int] | None, exit_zero: bool,
           select: str, ignore: str, rule_dirs: tuple[str, ...], docx_view: str,
           parties: tuple[tuple[str, str], ...], agreement_kind: str | None, stdin_filename: str | None,
           config_file: str | None = None, isolated: bool = False, write_baseline: str | None = None,
-          baseline_file: str | None = None) -> None:
+          baseline_file: str | None = None, limit_values: tuple[tuple[str, str], ...] = ()) -> None:
     """Lint contracts (.txt .md .docx .pdf .rtf .odt, a directory, or - for stdin)."""
     if config_file and isolated:
         raise click.UsageError("--config and --isolated cannot be used together")
@@ -158,7 +184,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
             raise click.UsageError(f"--party {label} is stated twice with different kinds ({stated[label]}, {kind})")
     # the nearest configuration file of each document, under the command line (ndalint/config.py)
     project = Project(CommandLine(tuple(x for x in select.split(",") if x), tuple(x for x in ignore.split(",") if x),
-                                  rule_dirs, tuple(stated.items()), agreement_kind, fail_on),
+                                  rule_dirs, tuple(stated.items()), agreement_kind, fail_on, limit_values),
                       config_file, isolated, stdin_filename)
     targets = list(project.discover(paths))
     if not targets:
@@ -171,8 +197,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
     else:
         report = None
     load = partial(ingest.load, docx_view=docx_view, stdin_name=stdin_filename)
-    documents = (report.documents if report else
-                 [lint_path(p, plan.engine, load, plan.overrides, stdin_filename) for p, plan in zip(targets, plans)])
+    documents = report.documents if report else [_lint_one(p, plan, load, stdin_filename) for p, plan in zip(targets, plans)]
     report = Report(tool=Tool(version=__version__), documents=documents, rules=project.rules_info())
     if write_baseline:
         recorded = baseline.write(report, write_baseline)
@@ -195,6 +220,11 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: tuple[s
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
 
 
+def _lint_one(path: str, plan, load, stdin_filename: str | None):
+    with limits.using(plan.limits):
+        return lint_path(path, plan.engine, load, plan.overrides, stdin_filename)
+
+
 def _review_copy(targets: list[str], plans, output: str | None, project: Project) -> Report:
     """``check --format docx``: the review copy (comments only) of a single .docx, written to --output."""
     from ndalint.review import review
@@ -205,7 +235,8 @@ def _review_copy(targets: list[str], plans, output: str | None, project: Project
     if os.path.exists(output) and os.path.exists(path) and os.path.samefile(output, path):
         raise click.UsageError("the review copy must not overwrite the input; choose another --output")
     try:
-        result = review(ingest.read_bytes(path), path, plans[0].engine, plans[0].overrides)
+        with limits.using(plans[0].limits), deadline(plans[0].limits.timeout):
+            result = review(ingest.read_bytes(path), path, plans[0].engine, plans[0].overrides)
     except InputError as exc:
         raise NdalintError(f"{path}: {exc}") from None
     if result.data:  # a document not recognised has no copy; check reports it and exits 1
@@ -423,9 +454,11 @@ def audit_cmd(directory: str, out: str, jobs: int | None, no_cache: bool, config
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Use this configuration file instead of the nearest pyproject.toml [tool.ndalint] / ndalint.toml.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@limit_option
 def review_cmd(path: str, output: str | None, redline: bool, author: str, initials: str | None, when: str | None,
                select: str, ignore: str, rule_dirs: tuple[str, ...], parties: tuple[tuple[str, str], ...],
-               agreement_kind: str | None, config_file: str | None, isolated: bool) -> None:
+               agreement_kind: str | None, config_file: str | None, isolated: bool,
+               limit_values: tuple[tuple[str, str], ...] = ()) -> None:
     """Write a copy of a Word contract (.docx) with a comment on the words of every finding (rule,
     message, legal basis, suggested wording) and a summary on the title; with --redline, the
     concrete rewordings as tracked changes. The input is never modified."""
@@ -443,11 +476,13 @@ def review_cmd(path: str, output: str | None, redline: bool, author: str, initia
     if os.path.exists(target) and os.path.exists(path) and os.path.samefile(target, path):
         raise click.UsageError("the review copy must not overwrite the input; choose another --output")
     project = Project(CommandLine(tuple(x for x in select.split(",") if x), tuple(x for x in ignore.split(",") if x),
-                                  rule_dirs, tuple(stated.items()), agreement_kind), config_file, isolated)
+                                  rule_dirs, tuple(stated.items()), agreement_kind, limits=limit_values),
+                      config_file, isolated)
     plan = project.plan(path)
     try:
-        result = review(ingest.read_bytes(path), path, plan.engine, plan.overrides,
-                        ReviewOptions(redline=redline, author=author, initials=initials, date=when))
+        with limits.using(plan.limits), deadline(plan.limits.timeout):
+            result = review(ingest.read_bytes(path), path, plan.engine, plan.overrides,
+                            ReviewOptions(redline=redline, author=author, initials=initials, date=when))
     except InputError as exc:
         raise NdalintError(f"{path}: {exc}") from None
     if not result.data:
@@ -485,7 +520,10 @@ def _check_date(value: str) -> None:
               help="Uploads that may wait for a worker; beyond that the server answers 503 with Retry-After.")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(1, 3600),
               help="Seconds one analysis may take before it is abandoned (422).")
-def serve_cmd(host: str, port: int, max_upload_mb: int, workers: int, queue: int, timeout: float) -> None:
+@click.option("--upload-timeout", default=60.0, show_default=True, type=click.FloatRange(1, 3600),
+              help="Seconds a client has to send its whole upload (408 after that).")
+def serve_cmd(host: str, port: int, max_upload_mb: int, workers: int, queue: int, timeout: float,
+              upload_timeout: float) -> None:
     """Serve an upload page and a JSON API (POST /api/v1/check). Uploads stay in memory and never
     reach the disk or the log."""
     try:
@@ -500,11 +538,12 @@ def serve_cmd(host: str, port: int, max_upload_mb: int, workers: int, queue: int
         click.echo(f"ndalint: listening on {host}: anyone who can reach it can upload; put it behind a reverse proxy "
                    "with authentication (README, 'Running the server')", err=True)
     click.echo(f"ndalint: http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    serve(host, port, max_upload_mb, workers, queue, timeout)
+    serve(host, port, max_upload_mb, workers, queue, timeout, upload_timeout)
     sys.exit(EXIT_OK)
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it; not 1, which CI reads as "findings"
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a pipeline whose reader stopped early
 
 
 def run() -> None:
@@ -512,6 +551,7 @@ def run() -> None:
     try:
         # not standalone: click would turn Ctrl-C into "Aborted!" and exit 1
         code = main(standalone_mode=False)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at interpreter exit
     except click.exceptions.Abort:  # click turns Ctrl-C into Abort when it owns the prompt
         click.echo("ndalint: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -523,5 +563,13 @@ def run() -> None:
         sys.exit(EXIT_ERROR)
     except NdalintError as exc:
         click.echo(f"ndalint: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except BrokenPipeError:
+        # the reader went away (| head): nothing more to say, and nothing left to flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
+    except OSError as exc:  # writing the report to standard output failed (disk full, closed terminal)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        click.echo(f"ndalint: 出力を書き込めません（{exc.strerror or type(exc).__name__}）", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

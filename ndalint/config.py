@@ -25,6 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ndalint import ingest
 from ndalint.errors import ConfigError
+from ndalint.limits import DEFAULT as DEFAULT_LIMITS
+from ndalint.limits import Limits
 from ndalint.report.model import SEVERITIES, Finding, Mitigation, RuleInfo
 from ndalint.rules import RuleSet
 from ndalint.structure.model import AGREEMENT_KINDS, Overrides
@@ -95,6 +97,13 @@ class Settings(_Strict):
     parties: dict[str, PartyKind] = Field(default_factory=dict)
     kind: AgreementKind | None = None  # type: ignore[valid-type]
     per_file: list[PerFile] = Field(default_factory=list)
+    limits: dict[str, float] = Field(default_factory=dict)  # ndalint.limits: bytes, chars, pages, unpacked, timeout
+
+    @field_validator("limits")
+    @classmethod
+    def _limits(cls, v: dict[str, float]) -> dict[str, float]:
+        DEFAULT_LIMITS.with_values(v)  # raises ValueError naming the key or the value
+        return v
 
     @field_validator("fail_on")
     @classmethod
@@ -129,6 +138,8 @@ def _error(path: Path, table: str, loc: tuple[Any, ...], err: dict[str, Any]) ->
     prefix = f"{_shown(path)}: {table + ' ' if table else ''}{where}"
     if err["type"] == "missing":
         return f"{prefix}: required; allowed: {allowed_text}"
+    if err["type"] == "value_error" and not allowed_text:  # our own validators say what is wrong
+        return f"{prefix}: {str(err.get('msg', '')).removeprefix('Value error, ')}"
     return f"{prefix}: invalid value{got_text}; allowed: {allowed_text}"
 
 
@@ -255,6 +266,7 @@ class CommandLine:
     parties: tuple[tuple[str, str], ...] = ()
     kind: str | None = None
     fail_on: tuple[str, int] | None = None
+    limits: tuple[tuple[str, str], ...] = ()  # --limit NAME=VALUE
 
 
 @dataclass(frozen=True)
@@ -264,6 +276,7 @@ class Plan:
     engine: Any  # RuleSet or Configured
     overrides: Overrides
     fail_on: tuple[str, int]
+    limits: Limits = DEFAULT_LIMITS
 
 
 class Configured:
@@ -380,7 +393,8 @@ class Project:
         key = (id(cfg), file_ignores)
         if key not in self._engines:
             self._engines[key] = self._engine(cfg, file_ignores)
-        return Plan(self._engines[key], overrides, fail_on)
+        limits = DEFAULT_LIMITS.with_values(s.limits).with_values(dict(self.cli.limits))
+        return Plan(self._engines[key], overrides, fail_on, limits)
 
     def _engine(self, cfg: ConfigFile | None, file_ignores: frozenset[str]) -> Any:
         s = cfg.settings if cfg else Settings()

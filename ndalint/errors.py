@@ -11,3 +11,7 @@ class InputError(NdalintError):
 
 class ConfigError(NdalintError):
     """A rule pack, configuration file or option is invalid. Nothing runs; exit code 2."""
+
+
+class OutputError(NdalintError):
+    """A report cannot be written (no such directory, no permission, disk full); exit code 2."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from ndalint import ingest, structure, suppress
+from ndalint import ingest, limits, structure, suppress
+from ndalint.deadline import deadline
 from ndalint.errors import InputError
 from ndalint.ingest.document import Document
 from ndalint.nlp import Analysis
@@ -80,8 +81,10 @@ def _drivers(findings: list[Finding], weights: dict[str, float], top: int = 5) -
 
 def lint_path(path: str, engine: Engine | None = None, load: Callable[[str], Document] = ingest.load,
               overrides: Overrides | None = None, stdin_name: str | None = None) -> DocumentReport:
+    """Read and lint one file within the run's limits (``ndalint.limits``): an unreadable file, one
+    past a limit, or one that takes longer than the time limit is a report with ``error`` set."""
     try:
-        doc = load(path)
-    except InputError as exc:
+        with deadline(limits.current().timeout):
+            return lint_document(load(path), engine, overrides)
+    except InputError as exc:  # TimeLimit and a user rule's regex time limit are input errors too
         return DocumentReport(path=path if path != ingest.STDIN else stdin_name or "<stdin>", status="error", error=str(exc))
-    return lint_document(doc, engine, overrides)

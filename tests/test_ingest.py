@@ -178,12 +178,14 @@ def test_encrypted_and_textless_pdfs(tmp_path):
         ingest.load(str(scan))
 
 
-def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_BYTES", 1000)
+def test_huge_file_is_refused_before_reading(tmp_path):
+    from ndalint import limits
+
     path = tmp_path / "huge.txt"
     path.write_bytes(SAMPLE.encode("utf-8") * 20)
-    with pytest.raises(InputError, match="大きすぎます"):
+    with limits.using(limits.Limits(bytes=1000)), pytest.raises(InputError, match="大きすぎます"):
         ingest.load(str(path))
+    assert ingest.load(str(path)).text, "outside the block, the default limit applies again"
 
 
 def test_project_corpus_reads(tmp_path):

@@ -260,12 +260,76 @@ def test_logs_carry_sizes_timings_and_rule_ids_never_text_or_names(client, caplo
         assert secret not in everything
 
 
-def test_an_analysis_past_the_timeout_is_422_and_the_worker_is_replaced():
-    pool = Pool(workers=1, queue=2, timeout=0.001)
-    with TestClient(create_app(Settings(workers=1, timeout=0.001), pool=pool)) as c:
-        first = pool._executor
+def test_an_analysis_past_the_timeout_is_422_and_the_server_goes_on():
+    with TestClient(create_app(Settings(workers=1, timeout=0.001))) as c:
         slow = c.post("/api/v1/check", json={"text": PLEDGE * 20})
         assert slow.status_code == 422 and "時間内に終わりません" in slow.json()["error"]["message"]
-        assert pool._executor is not first, "the stuck worker's pool was replaced"
-        pool.timeout = 120
-        assert c.post("/api/v1/check", json={"text": PLEDGE}).status_code == 200
+        assert c.get("/healthz").status_code == 200
+
+
+def test_a_worker_that_does_not_answer_is_replaced():
+    """The pool's own watchdog, for what the worker's timer cannot stop: a job without a timer of its
+    own that runs past timeout + grace is abandoned, its worker killed and replaced."""
+    import asyncio
+
+    from ndalint.serve.analysis import Job
+    from ndalint.serve.pool import TimedOut
+
+    pool = Pool(workers=1, queue=2, timeout=0.0, grace=0.01)
+    pool.start()
+    try:
+        first = pool._executor
+        with pytest.raises(TimedOut):
+            asyncio.run(pool.run(Job((PLEDGE * 50).encode(), "slow.txt")))
+        assert pool._executor is not first
+        pool.timeout, pool.grace = 120, 5
+        result = asyncio.run(pool.run(Job(PLEDGE.encode(), "ok.txt")))
+        assert result.error is None and "LIAB001" in result.findings
+    finally:
+        pool.stop()
+
+
+def test_a_slow_client_gets_408_and_others_are_served_meanwhile():
+    """A client that sends its headers and then trickles (or stalls) its body is cut off after the
+    upload deadline; requests from other clients are answered in the meantime."""
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    app = create_app(Settings(workers=1, upload_seconds=1.5))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        slow = socket.create_connection(("127.0.0.1", port))
+        slow.sendall(b"POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100000\r\n\r\n{\"text\": \"")
+        started = time.monotonic()
+        other = httpx.post(f"http://127.0.0.1:{port}/api/v1/check", json={"text": PLEDGE}, timeout=60)
+        assert other.status_code == 200, "another client is served while the slow one stalls"
+        slow.settimeout(30)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = slow.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert time.monotonic() - started < 20
+        slow.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

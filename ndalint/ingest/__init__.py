@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
+from ndalint import limits
 from ndalint.errors import InputError
 from ndalint.ingest.document import Block, Document, Location
 from ndalint.ingest.formats import DOCX_VIEWS, sniff
@@ -51,20 +52,33 @@ READERS: dict[str, Reader] = {
 WALKED = (".txt", ".md", ".docx", ".pdf", ".rtf", ".odt")
 #: Repository documents that sit beside contracts and are not contracts (named files still lint).
 NOT_CONTRACTS = ("readme", "changelog", "contributing", "license", "licence", "code_of_conduct", "security")
-MAX_BYTES = 50 * 1024 * 1024
-MAX_CHARS = 2_000_000
 STDIN = "-"
+
+
+def check_size(size: int) -> None:
+    """Raise InputError when a file of ``size`` bytes is past the run's limit."""
+    limit = limits.current().bytes
+    if size > limit:
+        raise InputError(f"ファイルが大きすぎます（{_mib(size)}、上限 {_mib(limit)}。--limit bytes=… で変更できます）")
+
+
+def check_text(text: str) -> None:
+    limit = limits.current().chars
+    if len(text) > limit:
+        raise InputError(f"本文が長すぎます（{len(text):,} 文字、上限 {limit:,} 文字。--limit chars=… で変更できます）")
+
+
+def _mib(size: int) -> str:
+    return f"{size / limits.MIB:.1f} MiB" if size < 10 * limits.MIB else f"{size // limits.MIB} MiB"
 
 
 def load_bytes(data: bytes, path: str, suffix: str | None = None, *, docx_view: str = "accepted") -> Document:
     """Read one document from memory (stdin, web uploads). Raises InputError."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"ファイルが大きすぎます（{len(data) // 1_048_576} MiB、上限 {MAX_BYTES // 1_048_576} MiB）")
+    check_size(len(data))
     fmt = sniff(data, suffix or "")
     reader = partial(read_docx, view=docx_view) if fmt == "docx" else READERS["." + fmt]
     doc = reader(data, path)
-    if len(doc.text) > MAX_CHARS:
-        raise InputError(f"本文が長すぎます（{len(doc.text):,} 文字、上限 {MAX_CHARS:,} 文字）")
+    check_text(doc.text)
     return doc
 
 
@@ -87,8 +101,7 @@ def read_bytes(path: str) -> bytes:
         size = p.stat().st_size
         if p.is_dir():
             raise InputError("ディレクトリです")
-        if size > MAX_BYTES:
-            raise InputError(f"ファイルが大きすぎます（{size // 1_048_576} MiB、上限 {MAX_BYTES // 1_048_576} MiB）")
+        check_size(size)
         return p.read_bytes()
     except FileNotFoundError:
         raise InputError("ファイルが見つかりません") from None

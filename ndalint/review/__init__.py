@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ndalint.errors import InputError
-from ndalint.ingest import MAX_BYTES, MAX_CHARS
+from ndalint.ingest import check_size, check_text
 from ndalint.ingest.formats import sniff
 from ndalint.lint import Engine, lint_document
 from ndalint.report.model import DocumentReport, Edit, Finding
@@ -68,13 +68,11 @@ def review(data: bytes, path: str, engine: Engine | None, overrides: Overrides |
     that is not recognised as a contract has no copy: ``data`` is empty and the report says why."""
     from ndalint.ingest.docx import open_for_review  # python-docx: only for Word work
 
-    if len(data) > MAX_BYTES:
-        raise InputError(f"ファイルが大きすぎます（{len(data) // 1_048_576} MiB、上限 {MAX_BYTES // 1_048_576} MiB）")
+    check_size(len(data))
     if sniff(data, os.path.splitext(path)[1]) != "docx":
         raise InputError("Word 文書（.docx）ではありません。レビュー用の写しは .docx についてだけ作成できます")
     doc, source = open_for_review(data, path)
-    if len(doc.text) > MAX_CHARS:
-        raise InputError(f"本文が長すぎます（{len(doc.text):,} 文字、上限 {MAX_CHARS:,} 文字）")
+    check_text(doc.text)
     report = lint_document(doc, engine, overrides)
     if report.status != "ok":
         return Review(data=b"", report=report)

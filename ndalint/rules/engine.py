@@ -39,8 +39,9 @@ class RuleSet:
         errors = []
         for lr in rules:
             self.compiled.origin = f"{lr.path}:{lr.line_of('match')}: "
+            user = not lr.path.resolve().is_relative_to(BUILTIN.resolve())
             try:
-                self.compiled.add(lr.rule.match, "match")
+                self.compiled.add(lr.rule.match, "match", lr.rule.id if user else None)
             except ValueError as exc:
                 field = str(exc).split(":", 1)[0]
                 errors.append(f"{lr.path}:{lr.line_of('match')}: {exc}" if field else f"{lr.path}: {exc}")

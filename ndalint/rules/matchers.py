@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ndalint.errors import InputError
 from ndalint.nlp import PIPELINE, Analysis, Sentence
 from ndalint.rules import schema as s
 from ndalint.rules.checks import CHECKS
@@ -62,12 +63,18 @@ class Compiled:
     _built: bool = False
     origin: str = ""  # "file:line: " of the rule being added, for errors found when building
     _dep_matcher: object = None
+    #: regex leaves of user rules (node id -> rule id): run with a time limit, see user_regex
+    untrusted: dict[int, str] = field(default_factory=dict)
 
-    def add(self, node: s.Match, where: str) -> None:
-        """Compile one node and its children; raise ValueError naming ``where`` on a bad pattern."""
+    def add(self, node: s.Match, where: str, rule_id: str | None = None) -> None:
+        """Compile one node and its children; raise ValueError naming ``where`` on a bad pattern.
+        ``rule_id`` marks the nodes of a user rule, whose regexes run with a time limit."""
         key = f"n{id(node)}"
         if isinstance(node, s.Regex):
             self.regexes[id(node)] = normalise(node.regex)
+            if rule_id:
+                self.untrusted[id(node)] = rule_id
+                user_regex(self.regexes[id(node)])  # the regex engine must accept it too: a load error now
         elif isinstance(node, s.Phrases):
             if node.attr == "TEXT":
                 self.phrases[id(node)] = [normalise(p) for p in node.phrases]
@@ -81,7 +88,7 @@ class Compiled:
             self.dep_patterns[key] = node.dependency
             self.dep_keys[id(node)] = key
         for child, sub in children(node):
-            self.add(child, f"{where}.{sub}")
+            self.add(child, f"{where}.{sub}", rule_id)
 
     # -- per-sentence raw matches -------------------------------------------------------------
 
@@ -134,6 +141,26 @@ class Compiled:
             end = max(t.idx + len(t.text) for t in toks)
             out.setdefault(doc.vocab.strings[match_id], []).append((sent.start + start, sent.start + end))
         return out
+
+
+#: Seconds one search of a user rule's regex may take on one sentence. Python's re cannot be
+#: interrupted (a catastrophic pattern such as (a+)+$ hangs the process), so user regexes run on the
+#: regex module, whose searches take a timeout; the built-in pack is checked by `ndalint test-rules`.
+USER_REGEX_SECONDS = 1.0
+
+
+class RuleTimeout(InputError):
+    """A user rule's regex ran past its time limit on this document."""
+
+
+@functools.lru_cache(maxsize=None)
+def user_regex(pattern: str):
+    import regex
+
+    try:
+        return regex.compile(pattern, regex.VERSION0)
+    except regex.error as exc:
+        raise ValueError(f"regex: {exc}") from None
 
 
 @functools.lru_cache(maxsize=None)
@@ -255,8 +282,20 @@ class Evaluator:
 
     # leaves
     def _regex(self, node: s.Regex, sent: Sentence, whole: list[Span]) -> list[Span]:
+        rule_id = self.c.untrusted.get(id(node))
+        if rule_id is not None:
+            return self._user_regex(node, sent, rule_id)
         rx = compiled_regex(self.c.regexes[id(node)])
         return [(sent.start + m.start(), sent.start + m.end()) for m in rx.finditer(self.norm(sent)) if m.end() > m.start()]
+
+    def _user_regex(self, node: s.Regex, sent: Sentence, rule_id: str) -> list[Span]:
+        rx = user_regex(self.c.regexes[id(node)])
+        try:
+            matches = list(rx.finditer(self.norm(sent), timeout=USER_REGEX_SECONDS))
+        except TimeoutError:
+            raise RuleTimeout(f"ルール {rule_id} の正規表現が {USER_REGEX_SECONDS:g} 秒以内に終わりませんでした"
+                              "（破滅的なバックトラックのおそれ）。ルールの正規表現を見直してください") from None
+        return [(sent.start + m.start(), sent.start + m.end()) for m in matches if m.end() > m.start()]
 
     def _phrases(self, node: s.Phrases, sent: Sentence, whole: list[Span]) -> list[Span]:
         if id(node) in self.c.phrase_keys:

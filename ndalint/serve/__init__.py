@@ -10,7 +10,8 @@ import logging
 import sys
 
 
-def run(host: str, port: int, max_upload_mb: int, workers: int, queue: int, timeout: float) -> None:
+def run(host: str, port: int, max_upload_mb: int, workers: int, queue: int, timeout: float,
+        upload_timeout: float = 60.0) -> None:
     import uvicorn
 
     from ndalint.serve.app import Settings, create_app
@@ -20,6 +21,9 @@ def run(host: str, port: int, max_upload_mb: int, workers: int, queue: int, time
     log = logging.getLogger("ndalint.serve")
     log.addHandler(handler)
     log.setLevel(logging.INFO)
-    app = create_app(Settings(max_upload_mb=max_upload_mb, workers=workers, queue=queue, timeout=timeout))
-    # uvicorn's own access log is off: ours (app.py) says the same without query strings
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)
+    app = create_app(Settings(max_upload_mb=max_upload_mb, workers=workers, queue=queue, timeout=timeout,
+                              upload_seconds=upload_timeout))
+    # uvicorn's own access log is off: ours (app.py) says the same without query strings. Connections
+    # beyond limit_concurrency get 503 from uvicorn itself, before any body is read
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False,
+                limit_concurrency=max(64, 4 * (workers + queue)), timeout_keep_alive=5)

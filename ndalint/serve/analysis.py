@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from ndalint import __version__
+from ndalint.deadline import deadline
 from ndalint.errors import InputError
 from ndalint.ingest import load_bytes
 from ndalint.ingest.formats import sniff
@@ -33,6 +34,7 @@ class Job:
     parties: tuple[tuple[str, str], ...] = ()
     kind: str | None = None
     outputs: frozenset[str] = frozenset({"json"})
+    timeout: float = 0.0  # seconds (0: none); the pool also watches from outside
 
 
 @dataclass
@@ -71,24 +73,26 @@ def analyse(job: Job) -> Result:
     overrides = Overrides(parties=job.parties, kind=job.kind) if job.parties or job.kind else None  # type: ignore[arg-type]
     result = Result()
     try:
-        if "docx" in job.outputs and sniff(job.data, suffix) == "docx":
-            from ndalint.review import review
-
-            copy = review(job.data, name, engine(), overrides)
-            doc_report = copy.report
-            if copy.data:
-                result.outputs["docx"] = copy.data
-        else:
-            doc = load_bytes(job.data, name, suffix)
-            doc_report = lint_document(doc, engine(), overrides)
+        with deadline(job.timeout):
+            _run(job, name, suffix, overrides, result)
     except InputError as exc:
         result.error = str(exc)
-        result.seconds = time.perf_counter() - started
-        return result
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(job: Job, name: str, suffix: str, overrides: Overrides | None, result: Result) -> None:
+    if "docx" in job.outputs and sniff(job.data, suffix) == "docx":
+        from ndalint.review import review
+
+        copy = review(job.data, name, engine(), overrides)
+        doc_report = copy.report
+        if copy.data:
+            result.outputs["docx"] = copy.data
+    else:
+        doc_report = lint_document(load_bytes(job.data, name, suffix), engine(), overrides)
     report = Report(tool=Tool(version=__version__), documents=[doc_report], rules=engine().info())
     result.format, result.status = doc_report.format, doc_report.status
     result.findings = [f.rule_id for f in doc_report.findings]
     for fmt in sorted(job.outputs - {"docx"}):
         result.outputs[fmt] = render(report, fmt)
-    result.seconds = time.perf_counter() - started
-    return result

@@ -47,6 +47,7 @@ class Settings:
     queue: int = 8  # jobs that may wait for a worker before the server answers 503
     timeout: float = 60.0  # seconds one analysis may take
     retry_after: int = 5
+    upload_seconds: float = 60.0  # a client must have sent its whole upload within this (else 408)
 
 
 class Refused(Exception):
@@ -73,7 +74,7 @@ def create_app(settings: Settings = Settings(), pool: Pool | None = None) -> Fas
     app.state.pool = pool
 
     async def analyse(request: Request, outputs: frozenset[str]) -> tuple[Result, int]:
-        upload = await read_upload(request, limit)
+        upload = await read_upload(request, limit, settings.upload_seconds)
         suffix = "." + upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ".txt"
         if suffix not in SUFFIXES:
             raise Refused(415, f"この形式（{suffix}）には対応していません。.docx・.pdf・.txt・.md で送ってください")
@@ -90,7 +91,7 @@ def create_app(settings: Settings = Settings(), pool: Pool | None = None) -> Fas
         kind = (upload.first("kind") or "").strip() or None
         if kind and kind not in (*KINDS, "other"):
             raise Refused(422, f"kind は {', '.join((*KINDS, 'other'))} のいずれかです")
-        job = Job(upload.data, "upload" + suffix, tuple(parties), kind, outputs)
+        job = Job(upload.data, "upload" + suffix, tuple(parties), kind, outputs, settings.timeout)
         try:
             result = await pool.run(job)
         except Busy:

@@ -5,7 +5,8 @@ included. Jobs go to worker processes (spawned, so that no server thread or open
 inherited), each of which loads the pipeline once. Admission is bounded: at most ``workers`` jobs
 run and ``queue`` wait; a job beyond that is refused at once (the app answers 503 with
 Retry-After) rather than piling up memory. A job that runs past ``timeout`` is answered with an
-error and its worker replaced, so one pathological upload cannot hold a worker for good.
+error (the worker's own timer) or, if the worker does not answer soon after, its worker is
+replaced, so one pathological upload cannot hold a worker for good.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ class TimedOut(Exception):
 
 
 class Pool:
-    def __init__(self, workers: int, queue: int, timeout: float) -> None:
-        self.workers, self.queue, self.timeout = workers, queue, timeout
+    def __init__(self, workers: int, queue: int, timeout: float, grace: float = 5.0) -> None:
+        # the worker stops a job itself at ``timeout`` (a timer in its main thread); the pool kills it
+        # at ``timeout + grace``, for what a timer cannot interrupt (C code, a hung native library)
+        self.workers, self.queue, self.timeout, self.grace = workers, queue, timeout, grace
         self.admitted = 0  # running + waiting
         self._executor: ProcessPoolExecutor | None = None
 
@@ -60,7 +63,7 @@ class Pool:
             loop = asyncio.get_running_loop()
             future = loop.run_in_executor(self._executor, analysis.analyse, job)
             try:
-                return await asyncio.wait_for(future, self.timeout)
+                return await asyncio.wait_for(future, self.timeout + self.grace)
             except asyncio.TimeoutError:
                 self._restart()
                 raise TimedOut from None

@@ -7,6 +7,7 @@ into bytes with python-multipart's push parser (the library Starlette itself bui
 
 from __future__ import annotations
 
+import asyncio
 import json
 from urllib.parse import parse_qs
 from dataclasses import dataclass, field
@@ -35,18 +36,23 @@ class Upload:
         return values[0] if values else None
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The whole body, refusing (413) as soon as it exceeds ``limit`` bytes."""
+async def read_body(request: Request, limit: int, seconds: float = 60.0) -> bytes:
+    """The whole body, refusing (413) as soon as it exceeds ``limit`` bytes, and (408) a client that
+    has not sent it within ``seconds`` (a slow client must not hold a connection and its buffer)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise UploadError(413, _too_large(limit))
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise UploadError(413, _too_large(limit))
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise UploadError(413, _too_large(limit))
+                chunks.append(chunk)
+    except TimeoutError:
+        raise UploadError(408, f"アップロードが {seconds:g} 秒以内に届きませんでした") from None
     return b"".join(chunks)
 
 
@@ -54,10 +60,13 @@ def _too_large(limit: int) -> str:
     return f"ファイルが大きすぎます（上限 {limit // 1_048_576} MB）"
 
 
-async def read_upload(request: Request, limit: int) -> Upload:
+async def read_upload(request: Request, limit: int, seconds: float = 60.0) -> Upload:
     """A multipart form with a ``file`` part (or a ``text`` field), or JSON ``{"text": …}``."""
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
-    body = await read_body(request, limit)
+    if ctype not in (b"multipart/form-data", b"application/x-www-form-urlencoded", b"application/json"):
+        raise UploadError(415, "multipart/form-data（ファイル）・application/x-www-form-urlencoded（本文）・"
+                               "application/json（本文）のいずれかで送ってください")
+    body = await read_body(request, limit, seconds)
     if ctype == b"multipart/form-data":
         boundary = params.get(b"boundary")
         if not boundary:
