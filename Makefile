@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench docs clean
+.PHONY: install run test bench load docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+
+load: $(STAMP)
+	$(BIN)/python bench/load_serve.py
 
 docs: $(STAMP)
 	$(BIN)/ndalint docs docs/rules

@@ -21,9 +21,12 @@ def run(host: str, port: int, max_upload_mb: int, workers: int, queue: int, time
     log = logging.getLogger("ndalint.serve")
     log.addHandler(handler)
     log.setLevel(logging.INFO)
-    app = create_app(Settings(max_upload_mb=max_upload_mb, workers=workers, queue=queue, timeout=timeout,
-                              upload_seconds=upload_timeout))
+    settings = Settings(max_upload_mb=max_upload_mb, workers=workers, queue=queue, timeout=timeout,
+                        upload_seconds=upload_timeout)
+    app = create_app(settings)
     # uvicorn's own access log is off: ours (app.py) says the same without query strings. Connections
     # beyond limit_concurrency get 503 from uvicorn itself, before any body is read
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False,
-                limit_concurrency=max(64, 4 * (workers + queue)), timeout_keep_alive=5)
+                # keep-alive well past Retry-After: a client retrying a 503 on its pooled connection
+                # must not meet the server closing it
+                limit_concurrency=max(64, 4 * (workers + queue)), timeout_keep_alive=max(15, 3 * settings.retry_after))

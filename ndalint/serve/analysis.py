@@ -56,7 +56,12 @@ def init() -> None:
     from ndalint.rules.examples import analyse_text
 
     _ENGINE = RuleSet.load()
-    _ENGINE.run(analyse_text("第1条（秘密保持）\n乙は、甲から開示された情報を第三者に開示しない。"))
+    sample = analyse_text("第1条（秘密保持）\n乙は、甲から開示された情報を第三者に開示しない。")
+    _ENGINE.run(sample)
+    # the full GiNZA pipeline and the token matchers load lazily; a server loads them now, so that
+    # the first uploads do not wait for them
+    sample.parse(sample.sentences)
+    _ENGINE.compiled.build_matchers()
 
 
 def engine():

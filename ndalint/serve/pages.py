@@ -12,6 +12,8 @@ from html import escape
 from ndalint.structure.kinds import KIND_NAMES_JA, KINDS
 
 TITLE = "ndalint — 秘密保持契約書・誓約書のリスク検査"
+#: no favicon request (a 404 in the browser's console): an empty icon inline
+ICON = '<link rel="icon" href="data:,">'
 PRIVACY = ("アップロードされた文書はこのサーバーのメモリ上でだけ処理され、ディスクにも記録（ログ）にも残りません。"
            "結果を返した時点で破棄されます。")
 
@@ -19,7 +21,7 @@ PRIVACY = ("アップロードされた文書はこのサーバーのメモリ�
 def _head(title: str) -> str:
     return ('<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{escape(title)}</title><link rel="stylesheet" href="/static/app.css"></head>')
+            f'<title>{escape(title)}</title>{ICON}<link rel="stylesheet" href="/static/app.css"></head>')
 
 
 def upload_page(error: str | None = None) -> str:
@@ -58,7 +60,7 @@ def report_page(report_html: str, links: dict[str, tuple[str, str]]) -> str:
                         for fmt, (filename, url) in links.items())
     bar = ('<nav class="serve-bar" aria-label="操作"><a href="/">← 別の文書を検査</a>'
            f'<span class="dl">ダウンロード：{downloads}</span></nav>')
-    page = report_html.replace("</head>", '<link rel="stylesheet" href="/static/app.css"></head>', 1)
+    page = report_html.replace("</head>", ICON + '<link rel="stylesheet" href="/static/app.css"></head>', 1)
     return page.replace("<body>", "<body>" + bar, 1)
 
 
