@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/length.py
 
 load: $(STAMP)
 	$(BIN)/python bench/load_serve.py

@@ -417,8 +417,15 @@ def diff_cmd(old: str, new: str, fmt: str, output: str | None, fail_on: str, sel
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Use this configuration file instead of each file's nearest one.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: worker processes on this machine; ray: Ray actors (pip install 'ndalint[ray]'), "
+                   "on a cluster with --ray-address.")
+@click.option("--ray-address", default=None, metavar="ADDRESS",
+              help="The Ray cluster to use (e.g. ray://head:10001 or auto); default: a local Ray instance.")
+@limit_option
 def audit_cmd(directory: str, out: str, jobs: int | None, no_cache: bool, config_file: str | None,
-              isolated: bool) -> None:
+              isolated: bool, engine: str = "local", ray_address: str | None = None,
+              limit_values: tuple[tuple[str, str], ...] = ()) -> None:
     """Audit a whole tree of agreements in parallel: results.csv, results.json and an offline
     dashboard.html in OUT; unchanged files are read from OUT/.cache/ (so an interrupted run resumes)."""
     from ndalint.audit import audit
@@ -427,7 +434,11 @@ def audit_cmd(directory: str, out: str, jobs: int | None, no_cache: bool, config
         raise click.UsageError("--config and --isolated cannot be used together")
     if os.path.exists(out) and not os.path.isdir(out):
         raise click.UsageError(f"--out {out} is not a directory")
-    result = audit(directory, out, jobs=jobs, use_cache=not no_cache, config=config_file, isolated=isolated)
+    if ray_address and engine != "ray":
+        raise click.UsageError("--ray-address needs --engine ray")
+    result = audit(directory, out, jobs=jobs, use_cache=not no_cache, config=config_file, isolated=isolated,
+                   limits=DEFAULT_LIMITS.with_values(dict(limit_values)) if limit_values else None,
+                   engine=engine, ray_address=ray_address)
     if not result.documents:
         raise click.UsageError(f"no .txt, .md, .docx, .pdf, .rtf or .odt files found in {directory}")
     click.echo(result.summary_line())

@@ -6,17 +6,20 @@ the file). The rule-pack version hashes the built-in rule files, the package's o
 fresh cache instead of serving stale findings. Identical files share an entry (the path is set
 when it is read back).
 
-Entries are written with write_atomic (temporary file + rename), so concurrent workers and
-concurrent audits into the same OUTDIR never see a half-written entry; a damaged or vanished
-entry is a miss. Bounded: after a run, beyond MAX_ENTRIES entries or MAX_BYTES in total the least
+Entries are written with write_atomic (temporary file + rename), so concurrent workers, concurrent
+audits into the same OUTDIR and the workers of a killed audit never leave a half-written entry; a
+damaged, truncated or vanished entry is a miss. The temporary file of a writer killed mid-write is
+never read (its name is not an entry's) and is deleted by the next prune once it is stale. Bounded: after a run, beyond MAX_ENTRIES entries or MAX_BYTES in total the least
 recently used entries (by modification time, refreshed on every hit) are deleted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from ndalint.fsutil import write_atomic
 MAX_ENTRIES = 50_000
 MAX_BYTES = 512 * 1024 * 1024
 FORMAT = "ndalint.audit-cache/1"
+STALE_TEMP_SECONDS = 600  # a temporary file this old belongs to no writer still running
 
 
 def _hash_tree(h: Any, root: Path, suffixes: tuple[str, ...]) -> None:
@@ -94,7 +98,7 @@ class Cache:
         entry = self._entry(key)
         try:
             data = json.loads(entry.read_bytes())
-            if data.get("key") != key or not isinstance(data.get("report"), dict):
+            if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("report"), dict):
                 return None
             os.utime(entry)  # recently used: the last to be pruned
         except (OSError, ValueError):
@@ -114,11 +118,16 @@ class Cache:
         if not self.enabled or not self.root.is_dir():
             return 0
         entries = []
+        stale = time.time() - STALE_TEMP_SECONDS
         for shard in os.scandir(self.root):
             if not shard.is_dir():
                 continue
             for e in os.scandir(shard.path):
-                if e.name.endswith(".json"):
+                if e.name.startswith(".ndalint-"):  # left by a writer killed mid-write
+                    with contextlib.suppress(OSError):
+                        if e.stat().st_mtime < stale:
+                            os.unlink(e.path)
+                elif e.name.endswith(".json"):
                     try:
                         st = e.stat()
                     except OSError:

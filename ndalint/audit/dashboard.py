@@ -50,7 +50,8 @@ def worst(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(ok, key=lambda d: (-d["score"], -d["findings"], d["path"]))[:WORST]
 
 
-def render(documents: list[dict[str, Any]], totals: dict[str, Any], out: str) -> str:
+def render(documents: list[dict[str, Any]], totals: dict[str, Any], out: str,
+           skipped: list[dict[str, str]] | tuple = ()) -> str:
     ok = [d for d in documents if d["status"] == "ok" and d["score"] is not None]
     # score distribution: ten buckets of ten points
     buckets = [0] * 10
@@ -107,6 +108,10 @@ def render(documents: list[dict[str, Any]], totals: dict[str, Any], out: str) ->
         f'<section><h2>読み込めなかった文書（{len(failed)}件）</h2>'
         + (f'<div class="table-wrap"><table><thead><tr><th>文書</th><th>状態</th><th>理由</th></tr></thead>'
            f'<tbody>{fail_rows}</tbody></table></div>' if failed else '<p class="muted">なし</p>') + "</section>",
+        (f'<section><h2>監査の対象外（{len(skipped)}件）</h2><div class="table-wrap"><table><thead><tr><th>場所</th>'
+         f'<th>理由</th></tr></thead><tbody>'
+         + "".join(f'<tr><td>{_e(e["path"])}</td><td>{_e(e["reason"])}</td></tr>' for e in skipped)
+         + "</tbody></table></div></section>" if skipped else ""),
         "</main>",
         f'<footer class="page-foot">ndalint {_e(__version__)} · ndalint.audit/1</footer>',
         "</body>", "</html>", "",

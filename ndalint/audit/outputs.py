@@ -40,7 +40,7 @@ def summarise(report: dict[str, Any], cached: bool) -> dict[str, Any]:
     }
 
 
-def totals_of(documents: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
+def totals_of(documents: list[dict[str, Any]], seconds: float, skipped: int = 0) -> dict[str, Any]:
     def count(key: str) -> dict[str, int]:
         c: Counter[str] = Counter()
         for d in documents:
@@ -55,6 +55,7 @@ def totals_of(documents: list[dict[str, Any]], seconds: float) -> dict[str, Any]
         "findings": sum(d["findings"] for d in documents),
         "cached": sum(d["cached"] for d in documents),
         "analysed": sum(not d["cached"] for d in documents),
+        "skipped": skipped,  # entries the walk did not enter (see "skipped" beside "documents")
         "seconds": round(seconds, 3),
         "bands": dict(Counter(d["band"] for d in documents if d["band"])),
         "kinds": dict(sorted(Counter(d["kind"] or "unknown" for d in documents if d["status"] == "ok").items())),
@@ -75,15 +76,20 @@ def results_csv(documents: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def results_json(documents: list[dict[str, Any]], totals: dict[str, Any]) -> str:
+def results_json(documents: list[dict[str, Any]], totals: dict[str, Any],
+                 skipped: list[dict[str, str]] | tuple = ()) -> str:
     return json.dumps({"schema": SCHEMA, "tool": {"name": "ndalint", "version": __version__},
-                       "totals": totals, "documents": documents}, ensure_ascii=False, indent=2) + "\n"
+                       "totals": totals, "documents": documents, "skipped": list(skipped)},
+                      ensure_ascii=False, indent=2) + "\n"
 
 
-def write_outputs(out: str, documents: list[dict[str, Any]], totals: dict[str, Any]) -> None:
+def write_outputs(out: str, documents: list[dict[str, Any]], totals: dict[str, Any],
+                  skipped: list[dict[str, str]] | tuple = ()) -> None:
+    """Each file written whole or not at all (temporary file + rename): an audit killed at any
+    moment leaves the previous run's file or this run's, never a part of one."""
     from ndalint.audit.dashboard import render
 
     os.makedirs(out, exist_ok=True)
     write_atomic(os.path.join(out, "results.csv"), "\ufeff" + results_csv(documents))  # BOM: Excel reads UTF-8
-    write_atomic(os.path.join(out, "results.json"), results_json(documents, totals))
-    write_atomic(os.path.join(out, "dashboard.html"), render(documents, totals, out))
+    write_atomic(os.path.join(out, "results.json"), results_json(documents, totals, skipped))
+    write_atomic(os.path.join(out, "dashboard.html"), render(documents, totals, out, skipped))

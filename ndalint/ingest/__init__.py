@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -11,12 +12,14 @@ from pathlib import Path
 
 from ndalint import limits
 from ndalint.errors import InputError
+from ndalint.ingest.bounds import check_size, check_text
 from ndalint.ingest.document import Block, Document, Location
 from ndalint.ingest.formats import DOCX_VIEWS, sniff
 from ndalint.ingest.markdown import read_markdown
 from ndalint.ingest.text import read_text
 
-__all__ = ["DOCX_VIEWS", "Block", "Document", "Location", "READERS", "discover", "load", "load_bytes", "read_bytes"]
+__all__ = ["DOCX_VIEWS", "INTERNAL", "READERS", "Block", "Document", "Location", "check_size", "check_text", "discover",
+           "load", "load_bytes", "read_bytes"]
 
 Reader = Callable[[bytes, str], Document]
 
@@ -53,31 +56,29 @@ WALKED = (".txt", ".md", ".docx", ".pdf", ".rtf", ".odt")
 #: Repository documents that sit beside contracts and are not contracts (named files still lint).
 NOT_CONTRACTS = ("readme", "changelog", "contributing", "license", "licence", "code_of_conduct", "security")
 STDIN = "-"
-
-
-def check_size(size: int) -> None:
-    """Raise InputError when a file of ``size`` bytes is past the run's limit."""
-    limit = limits.current().bytes
-    if size > limit:
-        raise InputError(f"ファイルが大きすぎます（{_mib(size)}、上限 {_mib(limit)}。--limit bytes=… で変更できます）")
-
-
-def check_text(text: str) -> None:
-    limit = limits.current().chars
-    if len(text) > limit:
-        raise InputError(f"本文が長すぎます（{len(text):,} 文字、上限 {limit:,} 文字。--limit chars=… で変更できます）")
-
-
-def _mib(size: int) -> str:
-    return f"{size / limits.MIB:.1f} MiB" if size < 10 * limits.MIB else f"{size // limits.MIB} MiB"
+#: How an error no reader anticipated starts (the fuzz tests assert that no input reaches it).
+INTERNAL = "読み込み中に予期しないエラーが発生しました"
 
 
 def load_bytes(data: bytes, path: str, suffix: str | None = None, *, docx_view: str = "accepted") -> Document:
     """Read one document from memory (stdin, web uploads). Raises InputError."""
     check_size(len(data))
-    fmt = sniff(data, suffix or "")
-    reader = partial(read_docx, view=docx_view) if fmt == "docx" else READERS["." + fmt]
-    doc = reader(data, path)
+    if not data:
+        raise InputError("ファイルが空です（0 バイト）")
+    if docx_view not in DOCX_VIEWS:
+        raise ValueError(f"unknown docx view {docx_view!r}; expected one of {DOCX_VIEWS}")
+    try:
+        fmt = sniff(data, suffix or "")
+        reader = partial(read_docx, view=docx_view) if fmt == "docx" else READERS["." + fmt]
+        doc = reader(data, path)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("入れ子が深すぎて読めません（要素が異常に深く入れ子になっています）") from None
+    except MemoryError:
+        raise InputError("メモリが足りず読めません（ファイルの内容が大きすぎます）") from None
+    except Exception as exc:  # noqa: BLE001 (a reader's bug must cost one file, never the batch)
+        raise InputError(f"{INTERNAL}（{type(exc).__name__}）。ndalint の不具合の可能性があります") from None
     check_text(doc.text)
     return doc
 
@@ -88,7 +89,9 @@ def load(path: str, *, docx_view: str = "accepted", stdin_name: str | None = Non
     ``stdin_name`` is what an editor calls the buffer it pipes in: the report's path, and the
     extension that hints the format."""
     if path == STDIN:
-        return load_bytes(sys.stdin.buffer.read(), stdin_name or "<stdin>", Path(stdin_name).suffix if stdin_name else None,
+        # at most one byte past the limit: an endless pipe is refused, not read into memory
+        data = sys.stdin.buffer.read(limits.current().bytes + 1)
+        return load_bytes(data, stdin_name or "<stdin>", Path(stdin_name).suffix if stdin_name else None,
                           docx_view=docx_view)
     data = read_bytes(path)
     return load_bytes(data, path, Path(path).suffix, docx_view=docx_view)
@@ -98,11 +101,16 @@ def read_bytes(path: str) -> bytes:
     """The bytes of one file, within the size limit. Raises InputError with a one-line reason."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
             raise InputError("ディレクトリです")
-        check_size(size)
-        return p.read_bytes()
+        if not stat.S_ISREG(st.st_mode):  # /dev/zero never ends; opening a named pipe waits for a writer
+            raise InputError("通常のファイルではありません（デバイス・名前付きパイプ・ソケットは読めません）")
+        check_size(st.st_size)
+        with p.open("rb") as f:
+            data = f.read(limits.current().bytes + 1)
+        check_size(len(data))  # a file that grew after it was measured
+        return data
     except FileNotFoundError:
         raise InputError("ファイルが見つかりません") from None
     except PermissionError:

@@ -6,6 +6,9 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ndalint import limits
+from ndalint.ingest.bounds import check_chars
+
 BlockKind = Literal["line", "heading", "fence", "list", "table"]
 
 
@@ -88,6 +91,9 @@ class BlockBuilder:
         self.parts: list[str] = []
         self.blocks: list[Block] = []
         self.pos = 0
+        #: the run's character limit, enforced as the text grows: a small package that expands
+        #: (numbering labels repeated on every paragraph) is refused before it fills memory
+        self.max_chars = limits.current().chars
 
     def add(self, text: str, number: int | None = None, **attrs: object) -> None:
         text = text.replace("\r", "").replace("\n", " ")
@@ -95,6 +101,8 @@ class BlockBuilder:
         self.blocks.append(Block(self.pos, self.pos + len(text), number, **attrs))  # type: ignore[arg-type]
         self.parts.append(text)
         self.pos += len(text) + 1
+        if self.pos - 1 > self.max_chars:
+            check_chars(self.pos - 1)
 
     @property
     def text(self) -> str:

@@ -24,6 +24,7 @@ from ndalint.ingest.docx_text import PPR, StoryReader, comment_marks_before, mar
 from ndalint.ingest.document import BlockBuilder, BlockKind, Document
 from ndalint.ingest.formats import DOCX_VIEWS, OLE_MAGIC
 from ndalint.ingest.numbering import NumberingState
+from ndalint.ingest.package import check_zip
 
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
@@ -37,10 +38,25 @@ def _open(data: bytes):
         raise InputError("旧形式の Word 文書（.doc）には対応していません。.docx で保存し直してください")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError("docx として読めません（ZIP 形式ではありません。壊れているか、別形式のファイルです）")
+    check_zip(data, "Word 文書")  # zip bombs: before python-docx inflates anything
     try:
+        # python-docx parses every part with resolve_entities=False and lxml's no_network default:
+        # entities are never expanded, external ones never fetched (tests/test_adversarial.py)
         return docx.Document(io.BytesIO(data))
+    except InputError:  # the run's time limit (deadline.TimeLimit) is one, and keeps its message
+        raise
     except Exception as exc:  # python-docx raises many types for broken packages
-        raise InputError(f"docx として読めません（壊れた Word 文書です: {type(exc).__name__}）") from None
+        raise InputError(_broken(exc)) from None
+
+
+def _broken(exc: Exception) -> str:
+    from lxml import etree
+
+    if isinstance(exc, etree.XMLSyntaxError) and any(w in str(exc) for w in ("amplification", "entity reference loop")):
+        return "docx として読めません（XML の実体参照を展開すると巨大になる、細工された文書です）"
+    if isinstance(exc, etree.XMLSyntaxError):
+        return "docx として読めません（壊れた Word 文書です: XML の構文エラー）"
+    return f"docx として読めません（壊れた Word 文書です: {type(exc).__name__}）"
 
 
 class _Reader:
@@ -175,7 +191,7 @@ def _read(data: bytes, path: str, view: str, trace: bool = False):
     reader.story(body, StoryReader(view, trace))
     if not reader.out.text.strip():
         raise InputError("Word 文書に本文がありません")
-    body_end = reader.out.pos
+    body_end, body_blocks = reader.out.pos, len(reader.out.blocks)
     appended = reader.appendix(doc, body)
     text = reader.out.text
     insertions, deletions = revision_counts(body, *appended)
@@ -186,6 +202,7 @@ def _read(data: bytes, path: str, view: str, trace: bool = False):
         "comments": comment_count(doc, body),
         "comment_ranges": reader.comment_ranges(doc),  # what each comment says and the text it is on
         "footnotes": len(appended),  # footnotes and endnotes, appended after the body
-        "notes_start": body_end if appended else len(text),  # text[notes_start:] is the appendix
+        # text[notes_start:] is the appendix (none when the notes referred to hold no paragraph)
+        "notes_start": body_end if len(reader.out.blocks) > body_blocks else len(text),
     }
     return Document(path=path, format="docx", text=text, blocks=reader.out.blocks, meta=meta), reader, doc

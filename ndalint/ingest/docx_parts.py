@@ -11,7 +11,10 @@ from lxml import etree
 from ndalint.ingest.docx_text import DEL, INS, MOVE_FROM, MOVE_TO, P, R, StoryReader
 
 _HEADING_STYLE = re.compile(r"^(?:heading|見出し)\s*(\d)$", re.IGNORECASE)
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+#: As python-docx's own parser: entities never expanded, nothing fetched, and libxml2's default
+#: safety limits kept (no huge_tree: a side part deeper than 256 elements or with a 10 MB text node
+#: is refused as broken, and the body is read without it).
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 #: (reference tag in the body, note tag in its part, relationship, prefix of its blocks)
 NOTE_KINDS = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from ndalint.errors import InputError
+from ndalint.ingest.bounds import check_chars
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -56,6 +57,8 @@ def decode(data: bytes) -> tuple[str, str]:
     Raises InputError for empty or binary content.
     """
     if not data.strip(b" \t\r\n\x00"):
+        if b"\x00" in data:
+            raise InputError("テキストとして読めません（NUL バイトばかりのファイルです）")
         raise InputError("ファイルが空です")
     text: str | None = None
     encoding = ""
@@ -86,4 +89,5 @@ def decode(data: bytes) -> tuple[str, str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("ファイルが空です")
+    check_chars(len(text))  # before the lines are split, unwrapped and mapped
     return text, encoding

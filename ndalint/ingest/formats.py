@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
+import zlib
 
 from ndalint.errors import InputError
 
@@ -40,8 +41,11 @@ def _sniff_zip(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-            mimetype = zf.read("mimetype").strip() if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+            mimetype = b""
+            if "mimetype" in names:
+                with zf.open("mimetype") as f:
+                    mimetype = f.read(200).strip()  # bounded: the member may be a zip bomb
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, EOFError, NotImplementedError, zlib.error):
         return "docx"  # the Word reader words the "broken package" message
     if "word/document.xml" in names:
         return "docx"

@@ -31,6 +31,8 @@ def _kanji(n: int) -> str:
 
 
 def _roman(n: int) -> str:
+    if n > 3999:  # Roman numerals stop at MMMCMXCIX; a huge hand-edited start would take quadratic time
+        return str(n)
     out = ""
     for value, sym in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
                        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
@@ -110,13 +112,17 @@ def _parse_level(lvl) -> _Level:
     return _Level(
         start=_int(vals.get(_START), 1) or 0,
         fmt=vals.get(_NUM_FMT) or "decimal",
-        text=vals.get(_LVL_TEXT) or "",
+        text=(vals.get(_LVL_TEXT) or "")[:_MAX_LVL_TEXT],
         restart=_int(vals.get(_RESTART)),
         legal=_IS_LGL in vals and vals[_IS_LGL] not in ("0", "false", "off"),
         suffix=vals.get(_SUFF) or "tab",
         style=vals.get(_PSTYLE) or None,
     )
 
+
+#: Word lets a level's text be a few dozen characters; a longer one is repeated on every numbered
+#: paragraph, so a hostile numbering.xml could multiply the text (the character limit stops it too).
+_MAX_LVL_TEXT = 255
 
 _VAL, _START, _NUM_FMT, _LVL_TEXT, _RESTART, _IS_LGL, _SUFF, _PSTYLE = (qn(t) for t in (
     "w:val", "w:start", "w:numFmt", "w:lvlText", "w:lvlRestart", "w:isLgl", "w:suff", "w:pStyle"))

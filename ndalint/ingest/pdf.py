@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import threading
 
+from ndalint import limits
 from ndalint.errors import InputError
+from ndalint.ingest.bounds import check_pages
 from ndalint.ingest.document import Block, BlockBuilder, Document
 from ndalint.ingest.pdf_extract import PhysLine, read_lines
 from ndalint.ingest.pdf_lines import LogicalLine, join_wrapped, strip_running
+from ndalint.ingest.pdf_streams import check_streams
 
 EXTRACTOR = "pypdfium2"
 _ENCRYPTED = "パスワードで保護（暗号化）された PDF です。保護を解除してから再実行してください"
@@ -29,11 +32,14 @@ def read_pdf(data: bytes, path: str) -> Document:
     # Like PDF readers, accept a header after a little junk (mail gateways, broken uploads prefix some).
     if b"%PDF" not in data[:1024]:
         raise InputError("PDF として読めません（PDF のヘッダーがありません）")
+    check_streams(data)  # flate bombs: before PDFium inflates a content stream whole
     with _PDFIUM:
         pages = _physical_lines(data)
     if not any(line.text.strip() for lines in pages for line in lines):
         raise InputError(_NO_TEXT)
     body, removed = strip_running(pages)
+    if not body:  # every line looked like running material (one line a page): keep what is there
+        body, removed = [line for lines in pages for line in lines if line.text.strip()], 0
     logical, joined = join_wrapped(body)
     text, blocks = _assemble(logical)
     meta = {"pages": len(pages), "extractor": EXTRACTOR, "joined_lines": joined, "removed_lines": removed}
@@ -53,7 +59,8 @@ def _physical_lines(data: bytes) -> list[list[PhysLine]]:
     try:
         if len(pdf) == 0:  # PDFium "repairs" garbage into a document without pages
             raise InputError(_NO_PAGES)
-        return read_lines(pdf)
+        check_pages(len(pdf))  # before any page is parsed
+        return read_lines(pdf, max_chars=limits.current().chars)
     except InputError:
         raise
     except Exception as exc:  # a page PDFium cannot parse

@@ -9,6 +9,9 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from ndalint.errors import InputError
+from ndalint.ingest.bounds import check_chars
+
 #: Characters PDFium emits that carry no text (line-break marks, hyphenation markers, noncharacters).
 _DROP = {0x02, 0x03, 0xFFFE, 0xFFFF}
 
@@ -34,14 +37,23 @@ class PhysLine:
         return self.em > 0 and self.right > self.left
 
 
-def read_lines(pdf) -> list[list[PhysLine]]:
-    """All lines of every page of an open ``pypdfium2.PdfDocument``, page by page."""
+def read_lines(pdf, max_chars: int | None = None) -> list[list[PhysLine]]:
+    """All lines of every page of an open ``pypdfium2.PdfDocument``, page by page.
+
+    ``max_chars``: raise InputError (the run's character limit) as soon as the pages hold more
+    characters, before they are read one by one."""
     pages: list[list[PhysLine]] = []
     number = 0
+    counted = 0
     for index in range(len(pdf)):
         page = pdf[index]
         width, height = page.get_size()
         textpage = page.get_textpage()
+        counted += max(0, textpage.count_chars())
+        if max_chars is not None and counted > max_chars:
+            textpage.close()
+            page.close()
+            check_chars(counted)
         lines = []
         for chars in _split_lines(textpage):
             number += 1
@@ -81,6 +93,8 @@ def _split_lines(textpage) -> list[list[tuple[str, Box | None]]]:
         if not raw.FPDFText_IsGenerated(textpage, i):  # generated spaces have empty boxes
             try:
                 box = textpage.get_charbox(i, loose=True)
+            except InputError:  # the run's time limit (deadline.TimeLimit) must not be swallowed here
+                raise
             except Exception:  # a box PDFium cannot compute is just not measured
                 box = None
         lines[-1].append((chr(code), box))

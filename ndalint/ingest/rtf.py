@@ -26,6 +26,8 @@ def read_rtf(data: bytes, path: str) -> Document:
         encoding = "cp932"
     try:
         text = rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="replace")
+    except InputError:  # the run's time limit (deadline.TimeLimit) keeps its message
+        raise
     except Exception as exc:  # striprtf raises plain Python errors on malformed groups
         raise InputError(f"RTF として読めません（壊れているようです: {type(exc).__name__}）") from None
     text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip("\n")

@@ -11,6 +11,8 @@ line a user sees.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ndalint.ingest.document import Block, BlockBuilder
 from ndalint.ingest.pdf_lines import _CLOSED_END, _HEADING, new_unit
 
@@ -30,8 +32,9 @@ def wrap_column(lines: list[str]) -> int | None:
     """The column the file was wrapped at, or None when its lines are its own units."""
     open_lines = [width(s.rstrip()) for s in lines
                   if len(s.strip()) > 10 and not s.rstrip().endswith(_CLOSED_END) and not _is_rule(s) and not _HEADING.match(s)]
-    for col in sorted({w for w in open_lines if w >= _MIN_COLUMN}, reverse=True):
-        near = sum(1 for w in open_lines if col - _SLACK <= w <= col)
+    counts = Counter(open_lines)  # by width: a file of many distinct lengths stays linear
+    for col in sorted((w for w in counts if w >= _MIN_COLUMN), reverse=True):
+        near = sum(counts.get(w, 0) for w in range(col - _SLACK, col + 1))
         if near >= _MIN_WRAPPED and near >= 0.3 * len(open_lines):
             return col
     return None
