@@ -241,6 +241,26 @@ def test_docx_with_too_many_members_or_overlapping_members_is_refused(tmp_path):
     assert documents[str(good)]["status"] == "ok" and documents[str(good)]["findings"]
 
 
+def test_odt_zip_bomb_is_refused(tmp_path):
+    content = (b'<?xml version="1.0"?><office:document-content '
+               b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               b"<text:p>\xe7\xac\xac1\xe6\x9d\xa1</text:p></office:text></office:body></office:document-content>")
+    manifest = (
+        b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        b'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        b'<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        b'<manifest:file-entry manifest:full-path="Pictures/bomb.png" manifest:media-type="image/png"/>'
+        b"</manifest:manifest>")
+    # a picture the manifest lists: odfpy reads every one of them whole
+    bomb = package_with([("Pictures/bomb.png", deflated_zeros(GIB), GIB, 0)], base=odt_bytes(content, manifest))
+    path = tmp_path / "bomb.odt"
+    path.write_bytes(bomb)
+    run = run_bounded("check", str(path))
+    message = one_error(run, path)
+    assert "OpenDocument 文書を展開すると大きすぎます" in message and "--limit unpacked=" in message
+    assert run.rss_mb < MAX_RSS_MB and run.seconds < 20, (run.rss_mb, run.seconds)
 
 
 def test_xml_of_millions_of_empty_elements_is_refused_before_parsing(tmp_path):
@@ -449,6 +469,23 @@ def test_xxe_through_the_cli_reports_without_the_file(tmp_path, listener):
     assert hits == []
 
 
+@pytest.mark.parametrize("doctype_kind", ["laughs", "file entity", "http entity", "external DTD", "http parameter entity"])
+def test_odt_entities_are_refused(tmp_path, listener, secret_dtd, doctype_kind):
+    url, hits = listener
+    variants = _xxe_variants(url, secret_dtd)
+    doctype, ref = (laughs("office:document-content"), "&lol9;") if doctype_kind == "laughs" else variants[doctype_kind]
+    doctype = doctype.replace("DOCTYPE r", "DOCTYPE office:document-content")
+    content = (f'<?xml version="1.0"?>{doctype}<office:document-content '
+               f'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               f'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               f"<text:p>第1条 乙は秘密を守る。{ref}</text:p></office:text></office:body></office:document-content>")
+    path = tmp_path / "entities.odt"
+    path.write_bytes(odt_bytes(content.encode("utf-8")))
+    started = time.monotonic()
+    message = one_error(run_cli("check", str(path)), path)
+    assert time.monotonic() - started < 10
+    assert "実体宣言" in message
+    assert hits == []
 
 
 # ------------------------------------------------------------------------------ PDFs

@@ -441,7 +441,7 @@ COMMENTS = st.lists(st.tuples(IDS, XML_TEXT, STORY), max_size=3).map(
     lambda cs: "".join(f'<w:comment w:id="{i}" w:author={quoteattr(a)}>{b}</w:comment>' for i, a, b in cs))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(BODY, NUMBERING, notes("footnote"), notes("endnote"), COMMENTS,
        st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED]))
 def test_docx_packages_with_random_content(body, numbering, footnotes, endnotes, comments, method):
@@ -570,6 +570,15 @@ def odt_blocks(children):
     )
 
 
+@settings(FAST, max_examples=100)
+@given(st.lists(st.recursive(ODT_PARAGRAPH, odt_blocks, max_leaves=10), max_size=8).map("".join), st.integers(0, 3))
+def test_odt_packages_with_random_content(body, anchored):
+    RUNS["odt: structured packages"] += 1
+    from ndalint.ingest.odt import read_odt
+
+    data = odt_package(("<text:p>第1条（目的）乙は秘密を守る。</text:p>" if anchored else "") + body)
+    direct(read_odt, data, "x.odt")
+    read(data, "x.odt", lint=True)
 
 
 @FAST
@@ -583,6 +592,14 @@ def test_odt_bytes_and_damaged_packages(noise, cut):
     direct(read_odt, real[:cut] + noise[:32] + real[cut + 32:], "x.odt")
 
 
+def test_odt_deep_nesting_is_read_or_refused():
+    """Expat has no depth limit: 50,000 nested spans must not blow Python's recursion."""
+    RUNS["odt: deep nesting"] += 1
+    from ndalint.ingest.odt import read_odt
+
+    deep = "<text:p>" + "<text:span>" * 50_000 + "第1条 乙は秘密を守る。" + "</text:span>" * 50_000 + "</text:p>"
+    doc = direct(read_odt, odt_package(deep), "deep.odt")
+    assert doc is None or "第1条 乙は秘密を守る。" in doc.text
 
 
 # ------------------------------------------------------------------------------ RTF
