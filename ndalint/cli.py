@@ -227,21 +227,27 @@ def _lint_one(path: str, plan, load, stdin_filename: str | None):
 
 def _review_copy(targets: list[str], plans, output: str | None, project: Project) -> Report:
     """``check --format docx``: the review copy (comments only) of a single .docx, written to --output."""
-    from ndalint.review import review
-
     if len(targets) != 1 or not output:
         raise click.UsageError("--format docx writes the Word review copy of one .docx: give one file and --output FILE.docx")
-    path = targets[0]
-    if os.path.exists(output) and os.path.exists(path) and os.path.samefile(output, path):
-        raise click.UsageError("the review copy must not overwrite the input; choose another --output")
-    try:
-        with limits.using(plans[0].limits), deadline(plans[0].limits.timeout):
-            result = review(ingest.read_bytes(path), path, plans[0].engine, plans[0].overrides)
-    except InputError as exc:
-        raise NdalintError(f"{path}: {exc}") from None
+    from ndalint.review import ReviewOptions
+
+    result = _review_file(targets[0], output, plans[0], ReviewOptions())
     if result.data:  # a document not recognised has no copy; check reports it and exits 1
         write_atomic(output, result.data)
     return Report(tool=Tool(version=__version__), documents=[result.report], rules=project.rules_info())
+
+
+def _review_file(path: str, target: str, plan, options):
+    """The review copy of ``path`` within the plan's limits; refuses to overwrite the input."""
+    from ndalint.review import review
+
+    if os.path.exists(target) and os.path.exists(path) and os.path.samefile(target, path):
+        raise click.UsageError("the review copy must not overwrite the input; choose another --output")
+    try:
+        with limits.using(plan.limits), deadline(plan.limits.timeout):
+            return review(ingest.read_bytes(path), path, plan.engine, plan.overrides, options)
+    except InputError as exc:
+        raise NdalintError(f"{path}: {exc}") from None
 
 
 rules_option = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -473,7 +479,7 @@ def review_cmd(path: str, output: str | None, redline: bool, author: str, initia
     """Write a copy of a Word contract (.docx) with a comment on the words of every finding (rule,
     message, legal basis, suggested wording) and a summary on the title; with --redline, the
     concrete rewordings as tracked changes. The input is never modified."""
-    from ndalint.review import ReviewOptions, review
+    from ndalint.review import ReviewOptions
 
     if config_file and isolated:
         raise click.UsageError("--config and --isolated cannot be used together")
@@ -484,18 +490,11 @@ def review_cmd(path: str, output: str | None, redline: bool, author: str, initia
         if stated.setdefault(label, kind) != kind:
             raise click.UsageError(f"--party {label} is stated twice with different kinds ({stated[label]}, {kind})")
     target = output or _review_name(path)
-    if os.path.exists(target) and os.path.exists(path) and os.path.samefile(target, path):
-        raise click.UsageError("the review copy must not overwrite the input; choose another --output")
     project = Project(CommandLine(tuple(x for x in select.split(",") if x), tuple(x for x in ignore.split(",") if x),
                                   rule_dirs, tuple(stated.items()), agreement_kind, limits=limit_values),
                       config_file, isolated)
-    plan = project.plan(path)
-    try:
-        with limits.using(plan.limits), deadline(plan.limits.timeout):
-            result = review(ingest.read_bytes(path), path, plan.engine, plan.overrides,
-                            ReviewOptions(redline=redline, author=author, initials=initials, date=when))
-    except InputError as exc:
-        raise NdalintError(f"{path}: {exc}") from None
+    result = _review_file(path, target, project.plan(path),
+                          ReviewOptions(redline=redline, author=author, initials=initials, date=when))
     if not result.data:
         raise NdalintError(f"{path}: 契約書として認識できないため、レビュー用の写しを作成しませんでした（{result.report.notice}）")
     write_atomic(target, result.data)

@@ -91,7 +91,7 @@ def anchor_comment(textmap: TextMap, cid: int, start: int, end: int, styles: set
     if covered is None:
         return False
     # both ends first: splitting at the start renumbers the pieces
-    start, end = max(start, textmap.starts[covered[0]]), min(end, textmap.starts[covered[1]] + _len(textmap, covered[1]))
+    start, end = max(start, textmap.starts[covered[0]]), min(end, textmap.starts[covered[1]] + textmap.length(covered[1]))
     first = textmap.run_from(start)
     last = textmap.run_until(end)
     if first is None or last is None:
@@ -109,11 +109,6 @@ def anchor_comment(textmap: TextMap, cid: int, start: int, end: int, styles: set
         outer = outer.getparent()
     (outer if outer.getparent() is not None else mark_end).addnext(ref)
     return True
-
-
-def _len(textmap: TextMap, i: int) -> int:
-    el = textmap.element(i)
-    return len(el.text or "") if el.tag in (T, DEL_TEXT) else 1
 
 
 # --------------------------------------------------------------------------- tracked changes

@@ -49,12 +49,13 @@ class TextMap:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def _length(self, i: int) -> int:
+    def length(self, i: int) -> int:
+        """How many characters of the text piece ``i`` shows."""
         el = self.elements[i]
         return len(el.text or "") if el.tag in _TEXT else 1
 
     def _end(self, i: int) -> int:
-        return self.starts[i] + self._length(i)
+        return self.starts[i] + self.length(i)
 
     def first_from(self, offset: int) -> int | None:
         """Index of the first piece that ends after ``offset``."""

@@ -168,12 +168,16 @@ def create_app(settings: Settings = Settings(), pool: Pool | None = None) -> Fas
         media = {"json": "application/json", "sarif": "application/sarif+json", "html": "text/html; charset=utf-8"}[format]
         return Response(_bytes(result.outputs[format]), media_type=media)
 
+    rules_json: list[str] = []  # the rule pack does not change while the server runs: built once
+
     @app.get("/api/v1/rules", summary="ルールの一覧")
     async def rules() -> Response:
-        from ndalint.rules import RuleSet
-        from ndalint.rules.views import rules_table
+        if not rules_json:
+            from ndalint.rules import RuleSet
+            from ndalint.rules.views import rules_table
 
-        return Response(rules_table(RuleSet.load(), "json"), media_type="application/json")
+            rules_json.append(rules_table(RuleSet.load(), "json"))
+        return Response(rules_json[0], media_type="application/json")
 
     @app.get("/healthz", summary="稼働確認")
     async def healthz() -> dict[str, object]:
