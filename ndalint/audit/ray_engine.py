@@ -60,7 +60,11 @@ class RayBackend:
             address = address or os.environ.get("RAY_ADDRESS") or None  # ray.init reads it too
             if address is None:  # a local instance, as many CPUs as workers
                 options["num_cpus"] = jobs or os.cpu_count() or 1
-            ray.init(address=address, **options)
+            try:
+                ray.init(address=address, **options)
+            except Exception as exc:  # noqa: BLE001 - no cluster there, a version mismatch, no resources
+                where = f"the Ray cluster at {address}" if address else "a local Ray instance"
+                raise ConfigError(f"--engine ray: cannot use {where}: {_first_line(exc)}") from None
         self.jobs = jobs or max(1, int(ray.cluster_resources().get("CPU", 1)))
         self.actor_class = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(LintActor)
         self.init = (config, isolated, limits)
@@ -134,7 +138,12 @@ class RayBackend:
     def close(self, abort: bool = False) -> None:  # actors hold nothing worth waiting for
         for slot in list(self.actors):
             self.kill(slot)
+
+    def disconnect(self) -> None:
+        """Stop the local instance this run started (or leave the cluster it joined); the audit
+        calls it once its files are written, so that Ray's own teardown cannot cost them."""
         if self.started_ray:
+            self.started_ray = False
             self.ray.shutdown()
 
 

@@ -142,33 +142,38 @@ def _audit(directory: str, out: str, jobs: int | None, use_cache: bool, config: 
     bar = Progress(len(todo), len(paths) - len(todo), _terminal() if progress else None)
     stats = Stats()
     in_process = threading.current_thread() is threading.main_thread()  # where the SIGALRM timer works
+    ray_backend = None
     try:
-        if todo and engine == "ray":
-            from ndalint.audit.ray_engine import RayBackend
+        try:
+            if todo and engine == "ray":
+                from ndalint.audit.ray_engine import RayBackend
 
-            ray_backend = RayBackend(config, isolated, lim, store, ray_address, jobs)
-            stats = run_tasks(ray_backend, todo, ray_backend.jobs, lim.timeout, rows, bar.step)
-            stats.pids = ray_backend.pids
-        elif todo and in_process and (max(1, jobs or os.cpu_count() or 1) == 1 or len(todo) == 1):
-            init_worker(config, isolated, out, use_cache, lim, quiet_sigint=False)
-            for task in todo:  # the soft limit only (lint_path's timer): C code here runs to its end
-                rows[task.path] = lint_one(task.path, task.key, task.limits)
-                stats.sent += 1
-                bar.step()
-        elif todo:
-            jobs = max(1, jobs or os.cpu_count() or 1)
-            backend = LocalBackend((config, isolated, out, use_cache, lim))
-            stats = run_tasks(backend, todo, jobs, lim.timeout, rows, bar.step)
-            stats.pids = backend.pids
+                ray_backend = RayBackend(config, isolated, lim, store, ray_address, jobs)
+                stats = run_tasks(ray_backend, todo, ray_backend.jobs, lim.timeout, rows, bar.step)
+                stats.pids = ray_backend.pids
+            elif todo and in_process and (max(1, jobs or os.cpu_count() or 1) == 1 or len(todo) == 1):
+                init_worker(config, isolated, out, use_cache, lim, quiet_sigint=False)
+                for task in todo:  # the soft limit only (lint_path's timer): C code here runs to its end
+                    rows[task.path] = lint_one(task.path, task.key, task.limits)
+                    stats.sent += 1
+                    bar.step()
+            elif todo:
+                jobs = max(1, jobs or os.cpu_count() or 1)
+                backend = LocalBackend((config, isolated, out, use_cache, lim))
+                stats = run_tasks(backend, todo, jobs, lim.timeout, rows, bar.step)
+                stats.pids = backend.pids
+        finally:
+            bar.close()
+        store.prune()
+
+        documents = [rows[p] for p in paths]
+        _worst_reports(documents, path_keys, out, proj, store, limits_of, keeper)
+        result = AuditResult(documents, totals_of(documents, time.monotonic() - start, len(skipped)), skipped, stats)
+        write_outputs(out, documents, result.totals, skipped)
+        return result
     finally:
-        bar.close()
-    store.prune()
-
-    documents = [rows[p] for p in paths]
-    _worst_reports(documents, path_keys, out, proj, store, limits_of, keeper)
-    result = AuditResult(documents, totals_of(documents, time.monotonic() - start, len(skipped)), skipped, stats)
-    write_outputs(out, documents, result.totals, skipped)
-    return result
+        if ray_backend is not None:  # once the files are written: Ray's teardown cannot cost them
+            ray_backend.disconnect()
 
 
 def _file_limits(proj: Any, run: limits_mod.Limits) -> Any:
