@@ -20,7 +20,7 @@ from ndalint.errors import InputError, NdalintError
 from ndalint import limits
 from ndalint.fsutil import write_atomic
 from ndalint.limits import DEFAULT as DEFAULT_LIMITS
-from ndalint.lint import lint_path
+from ndalint.lint import internal_error, lint_path
 from ndalint.rules import RuleSet
 from ndalint.report import FORMATS, render
 from ndalint.report.labels import SCORE_JA as SCORE_NAME
@@ -248,6 +248,10 @@ def _review_file(path: str, target: str, plan, options):
             return review(ingest.read_bytes(path), path, plan.engine, plan.overrides, options)
     except InputError as exc:
         raise NdalintError(f"{path}: {exc}") from None
+    except Exception as exc:  # as lint_path does: one line, the traceback only with NDALINT_DEBUG
+        if os.environ.get("NDALINT_DEBUG"):
+            raise
+        raise NdalintError(f"{path}: {internal_error(exc)}") from None
 
 
 rules_option = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),

@@ -6,6 +6,7 @@ entry with ``error`` set, so that a batch goes on past a bad file.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Protocol
 
@@ -83,8 +84,20 @@ def lint_path(path: str, engine: Engine | None = None, load: Callable[[str], Doc
               overrides: Overrides | None = None, stdin_name: str | None = None) -> DocumentReport:
     """Read and lint one file within the run's limits (``ndalint.limits``): an unreadable file, one
     past a limit, or one that takes longer than the time limit is a report with ``error`` set."""
+    name = path if path != ingest.STDIN else stdin_name or "<stdin>"
     try:
         with deadline(limits.current().timeout):
             return lint_document(load(path), engine, overrides)
     except InputError as exc:  # TimeLimit and a user rule's regex time limit are input errors too
-        return DocumentReport(path=path if path != ingest.STDIN else stdin_name or "<stdin>", status="error", error=str(exc))
+        return DocumentReport(path=name, status="error", error=str(exc))
+    except Exception as exc:  # a bug of ndalint on one file must not cost the batch its other files
+        if os.environ.get("NDALINT_DEBUG"):
+            raise
+        return DocumentReport(path=name, status="error", error=internal_error(exc))
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one line a user sees for an exception that only a bug of ndalint explains."""
+    return (f"内部エラー（{type(exc).__name__}）。ndalint の不具合の可能性があります"
+            "（NDALINT_DEBUG=1 で詳細を表示）。このファイルを飛ばして続けます")
+

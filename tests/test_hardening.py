@@ -165,3 +165,53 @@ def test_reports_are_written_atomically_or_not_at_all(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "書き込めません（No space left on device）" in result.stderr
     assert target.read_text(encoding="utf-8") == "previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+# ----------------------------------------------------------------------------- ndalint's own bugs
+
+
+def test_a_bug_on_one_file_is_one_line_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """An exception no input explains (a bug of ndalint) costs its file, in one line, not the run."""
+    import ndalint.lint
+
+    real = ndalint.lint.lint_document
+
+    def buggy(doc, *args, **kwargs):
+        if doc.path.endswith("bug.txt"):
+            raise KeyError("not a real failure: injected by the test")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(ndalint.lint, "lint_document", buggy)
+    bug = tmp_path / "bug.txt"
+    bug.write_text((CORPUS / "employee-pledge.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.delenv("NDALINT_DEBUG", raising=False)
+    result = run_cli("check", "--format", "json", str(bug), str(CORPUS / "employee-pledge.txt"))
+    import json
+
+    assert result.exit_code == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "内部エラー（KeyError）" in result.stderr and "NDALINT_DEBUG=1" in result.stderr
+    docs = json.loads(result.stdout)["documents"]
+    assert docs[0]["status"] == "error" and docs[1]["status"] == "ok" and docs[1]["findings"]
+
+    # a developer asks for the traceback
+    monkeypatch.setenv("NDALINT_DEBUG", "1")
+    with pytest.raises(KeyError, match="injected by the test"):
+        run_cli("check", "--format", "json", str(bug))
+
+
+def test_a_review_copy_whose_reader_fails_unexpectedly_is_one_line(tmp_path, monkeypatch):
+    """``review`` goes through the readers' last-resort net as ``check`` does."""
+    import ndalint.ingest.docx
+
+    def broken(data, path):
+        raise ValueError("not a real failure: injected by the test")
+
+    monkeypatch.setattr(ndalint.ingest.docx, "open_for_review", broken)
+    monkeypatch.delenv("NDALINT_DEBUG", raising=False)
+    out = tmp_path / "copy.docx"
+    result = run_cli("review", str(CORPUS / "freelancer-contract.docx"), "-o", str(out))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "読み込み中に予期しないエラーが発生しました（ValueError）" in result.stderr
+    assert not out.exists()

@@ -7,6 +7,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from ndalint.ingest.markdown import read_markdown
 from ndalint.ingest.text import read_text
 
 __all__ = ["DOCX_VIEWS", "INTERNAL", "READERS", "Block", "Document", "Location", "check_size", "check_text", "discover",
-           "load", "load_bytes", "read_bytes"]
+           "load", "load_bytes", "read_bytes", "reading"]
 
 Reader = Callable[[bytes, str], Document]
 
@@ -67,20 +68,28 @@ def load_bytes(data: bytes, path: str, suffix: str | None = None, *, docx_view: 
         raise InputError("ファイルが空です（0 バイト）")
     if docx_view not in DOCX_VIEWS:
         raise ValueError(f"unknown docx view {docx_view!r}; expected one of {DOCX_VIEWS}")
-    try:
+    with reading():
         fmt = sniff(data, suffix or "")
         reader = partial(read_docx, view=docx_view) if fmt == "docx" else READERS["." + fmt]
         doc = reader(data, path)
+    check_text(doc.text)
+    return doc
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """The last-resort net of every reader: whatever a reader raises becomes a one-line InputError
+    (the file is refused, the batch goes on); a reader's bug costs one file, never the run."""
+    try:
+        yield
     except InputError:
         raise
     except RecursionError:
         raise InputError("入れ子が深すぎて読めません（要素が異常に深く入れ子になっています）") from None
     except MemoryError:
         raise InputError("メモリが足りず読めません（ファイルの内容が大きすぎます）") from None
-    except Exception as exc:  # noqa: BLE001 (a reader's bug must cost one file, never the batch)
+    except Exception as exc:  # noqa: BLE001
         raise InputError(f"{INTERNAL}（{type(exc).__name__}）。ndalint の不具合の可能性があります") from None
-    check_text(doc.text)
-    return doc
 
 
 def load(path: str, *, docx_view: str = "accepted", stdin_name: str | None = None) -> Document:

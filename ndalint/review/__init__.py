@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ndalint.errors import InputError
-from ndalint.ingest import check_size, check_text
+from ndalint.ingest import check_size, check_text, reading
 from ndalint.ingest.formats import sniff
 from ndalint.lint import Engine, lint_document
 from ndalint.report.model import DocumentReport, Edit, Finding
@@ -71,7 +71,8 @@ def review(data: bytes, path: str, engine: Engine | None, overrides: Overrides |
     check_size(len(data))
     if sniff(data, os.path.splitext(path)[1]) != "docx":
         raise InputError("Word 文書（.docx）ではありません。レビュー用の写しは .docx についてだけ作成できます")
-    doc, source = open_for_review(data, path)
+    with reading():  # the same net as every other read: a broken package is refused in one line
+        doc, source = open_for_review(data, path)
     check_text(doc.text)
     report = lint_document(doc, engine, overrides)
     if report.status != "ok":
