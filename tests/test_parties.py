@@ -93,6 +93,22 @@ def test_a_pledge_that_starts_straight_with_its_first_article_binds_the_signer()
     assert bound(c) == {"私"}
 
 
+def test_a_pledge_in_the_first_person_that_never_says_watashi_wa_binds_the_signer():
+    # a bare 誓約書 numbered 1. 2.: 私 appears only as 私が / 私に, the employer only as 貴殿
+    c = parse("誓約書\n\n1. 私の不注意が原因で貴殿に損害が生じたときは、その責任が私にあることを認め、損害の全額を負担いたします。\n"
+              "2. 退職に当たり、在職中に貴殿の業務で知った顧客の情報は、今後も他に漏らさないことを誓います。\n")
+    assert kinds(c) == {"貴殿": "company", "私": "individual"}
+    assert bound(c) == {"私"} and c.binds_individual
+    assert [a.number for a in c.articles] == [1, 2]  # numbered clauses right after the title are its articles
+    assert c.kind == "exit-pledge"
+
+
+def test_first_person_words_in_other_documents_name_no_signer():
+    # a company's terms that quote a customer's 「私」 once are not a pledge
+    c = parse("サービス利用規約\n第1条（目的）\n当社は、お客様から「私の注文を取り消したい」との連絡を受けたときは、速やかに対応します。\n")
+    assert "私" not in kinds(c)
+
+
 def test_mutual_duties_bind_both_and_blanks_between_companies_are_companies():
     c = parse("秘密保持契約書\n${乙名}（以下「乙」という。）及び〇〇株式会社（以下「甲」という。）は、両社の業務提携の"
               "検討について、次のとおり合意する。\n第1条（秘密保持）\n受領者は、開示者の秘密情報を第三者に開示してはならない。\n")

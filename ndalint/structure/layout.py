@@ -176,7 +176,10 @@ def build_layout(doc: Document) -> Layout:
             continue
         opened = None
         if state in ("front", "article") or state == "signature" and scheme == "kanji":
-            clauses_allowed = state == "article" or any(PREAMBLE_CUES.search(content(doc, f)) for f in front)
+            # numbered clauses open articles after a preamble that pledges or agrees, or straight after
+            # the title (「誓約書」, then 「1. 私は…」 with no preamble at all)
+            clauses_allowed = state == "article" or any(PREAMBLE_CUES.search(content(doc, f)) or _titles(content(doc, f))
+                                                          for f in front)
             opened = opening(scheme, texts, idx, articles[-1].number if articles else None, clauses_allowed)
         if opened:
             close_article(last_end)
@@ -269,3 +272,8 @@ def _body_spans(doc: Document, blocks: list[Block], preamble: Section | None) ->
             spans.append((b.start, b.end))
     return spans
 
+
+def _titles(text: str) -> bool:
+    """A line that is a document's title: short, no sentence in it, ending in 誓約書 / 契約書 / 規約 …"""
+    line = re.sub(r"[\s\u3000]", "", text)
+    return 0 < len(line) <= 40 and "。" not in line and bool(TITLE_AT_END.search(line))

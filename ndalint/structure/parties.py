@@ -116,7 +116,33 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
     if first_article and not any(p.origin == "signer" for p in parties):
         # a pledge without a preamble: 「御中」, then straight to 第1条 「私は、貴社の…」
         _pledge(text, first_article, parties, seen)
+    if not any(p.origin == "signer" or p.kind == "individual" for p in parties):
+        _first_person(text, parties, seen)
     return parties
+
+
+# A pledge that never says 「私は」 still speaks in the first person to its addressee: 「私が原因で貴社に
+# 損害を与えた場合…全額負担いたします」「貴殿で勤務中に知り得た…漏洩しないことを誓います」.
+_FIRST_PERSON = re.compile(r"(?<![一-龥々])(私|わたくし)(?=[はがのにをもと、])")
+_PROMISE = re.compile(r"(誓います|誓約(いた|致)?します|誓約いたします|約束(いた|致)します|(いた|致)します|負担いたします|認めます)")
+_ADDRESSEE = re.compile(r"(貴社|御社|貴殿|貴学|貴法人|貴団体|貴院)(?=[のにでへがはをと、])")
+
+
+def _first_person(text: str, parties: list[Party], seen: set[str]) -> None:
+    """The signer of a pledge written in the first person without 「私は」 opening it: 私 used as a
+    party twice or more, promises in the first person, and an addressee (貴社, 貴殿 …)."""
+    me = list(_FIRST_PERSON.finditer(text))
+    addressee = _ADDRESSEE.search(text)
+    if len(me) < 2 or addressee is None or not _PROMISE.search(text):
+        return
+    word = addressee.group(1)
+    if word not in seen and not any(p.kind == "company" for p in parties):
+        parties.append(Party(word, None, "company", addressee.start(1), addressee.end(1)))
+        seen.add(word)
+    signer = me[0].group(1)
+    if signer not in seen:
+        parties.append(Party(signer, None, "individual", me[0].start(1), me[0].end(1), origin="signer"))
+        seen.add(signer)
 
 
 _PLEDGE_ORGANISATION = re.compile(
