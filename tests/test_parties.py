@@ -103,6 +103,21 @@ def test_a_pledge_in_the_first_person_that_never_says_watashi_wa_binds_the_signe
     assert c.kind == "exit-pledge"
 
 
+def test_a_name_that_is_a_relative_clause_is_the_person_it_describes():
+    # 「会社に…していた〇〇」 is a person; the 会社 is only where they worked
+    c = parse("退職時の誓約書\n株式会社見本商事に営業職として勤務していた〇〇（以下「退職者」という。）は、次のとおり誓約する。\n"
+              "第1条（秘密保持）\n退職者は、在職中に知った顧客情報を第三者に漏らさない。\n")
+    assert c.party("退職者").kind == "individual" and bound(c) == {"退職者"}
+
+
+def test_brackets_that_say_who_a_label_stands_for():
+    # （以下、協力者を「乙」という。）: the label is defined, and the words before を say who it is
+    c = parse("秘密保持に関する合意書\n株式会社テスト工房（以下「甲」という。）は、試作品の使用感調査への協力（以下、協力者を「乙」という。）を"
+              "依頼するにあたり、次のとおり定める。\n第1条（秘密保持）\n乙は、調査で知った試作品の情報を第三者に漏らさないものとする。\n")
+    assert kinds(c) == {"甲": "company", "乙": "individual"} and bound(c) == {"乙"}
+    assert not any(p.label == "乙" and not p.defined for p in c.parties)
+
+
 def test_first_person_words_in_other_documents_name_no_signer():
     # a company's terms that quote a customer's 「私」 once are not a pledge
     c = parse("サービス利用規約\n第1条（目的）\n当社は、お客様から「私の注文を取り消したい」との連絡を受けたときは、速やかに対応します。\n")

@@ -17,7 +17,7 @@ COMPANY = re.compile(
 )
 INDIVIDUAL = re.compile(
     r"(個人|氏名|参加者|モニター|生活者|会員|従業員|社員|職員|学生|フリーランス|個人事業主|本人|^私$|応募者|協力者|被験者|"
-    r"回答者|受講者|候補者|インターン|アルバイト|パートタイマー|クリエイター|出演者|受託者たる個人|ユーザー|利用者|"
+    r"回答者|受講者|候補者|退職者|在職者|内定者|インターン|アルバイト|パートタイマー|クリエイター|出演者|受託者たる個人|ユーザー|利用者|"
     r"(?:した|する|いただく|いただいた|された|される|いる)方$)"
 )
 # 山田花子, 山田 花子, 佐藤あゆみ: a short name with no company marker, as individuals sign
@@ -36,6 +36,16 @@ _BLANK_CHARS = " \t\u3000＿_〇○●◯△▲□■×✕＊*・…‥-－ー�
 _TEMPLATE_FIELD = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|【[^】]*】|［[^］]*］|\[[^\]]*\]|＜[^＞]*＞|<[^>]*>|《[^》]*》")
 _LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人|公益社団法人|公益財団法人|\(株\)|（株）")
 _CONNECTORS = re.compile(r"^(?:と|及び|および|並びに|ならびに|又は|または|、|は)+")
+
+
+_WHO = re.compile(r"以下[、,]?\s*(?P<who>[^「」『』、。（）()\n\s]{1,12})を\s*[「『]")
+# A name that is a relative clause: 「会社に在職していた〇〇」 is the 〇〇, not the 会社 it worked for.
+_RELATIVE = re.compile(r"^.*(?:していた|している|した|する|いた|いる|である|であった)(?=[^\s、。])")
+
+
+def _head(name: str) -> str:
+    """The noun a name ends in, past a relative clause that only describes it."""
+    return _RELATIVE.sub("", name) if _RELATIVE.match(name) else name
 
 
 def placeholder(name: str | None) -> bool:
@@ -71,8 +81,11 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
         if t.style == "hereinafter":
             open_paren = text.rfind("以下", max(0, t.start - 20), t.start)
             m = NAME_BEFORE.search(text, max(0, open_paren - 60), open_paren) if open_paren >= 0 else None
-            if m:
-                name = _CONNECTORS.sub("", m.group("name")) or None
+            who = _WHO.match(text, open_paren) if open_paren >= 0 else None
+            if who:  # （以下、参加者を「乙」といいます）: the brackets say who 乙 is
+                name = who.group("who")
+            elif m:
+                name = _head(_CONNECTORS.sub("", m.group("name"))) or None
                 # 「…」（以下「本プログラム」という。）に参加する個人: the name goes on before the term
                 prior = re.search(r"以下[「『](?P<t>[^」』]{1,20})[」』](?:という|といいます)。?[）)]$", text[max(0, m.start("name") - 40) : m.start("name")])
                 if name and prior and name[0] in "にをのがへとで":
@@ -96,7 +109,7 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
             kind: PartyKind = "individual"
         else:
             kind = classify(name, t.term)
-            if kind == "unknown" and name and PERSONAL_NAME.match(name):
+            if kind == "unknown" and name and PERSONAL_NAME.match(name) and not MIXED.search(name):
                 kind = "individual"
             if kind == "unknown" and role and not MIXED.search(name or ""):
                 kind = role

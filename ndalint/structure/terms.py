@@ -6,8 +6,9 @@ import re
 
 from ndalint.structure.model import DefinedTerm
 
+# …and name what they stand for inside the brackets: （以下、参加者を「乙」といいます）
 HEREINAFTER = re.compile(
-    r"以下[、,]?\s*(?:単に|総称して|併せて|あわせて)?\s*[「『](?P<term>[^」』\n]{1,30})[」』]\s*"
+    r"以下[、,]?\s*(?:(?P<who>[^「」『』、。（）()\n\s]{1,12})を\s*)?(?:単に|総称して|併せて|あわせて)?\s*[「『](?P<term>[^」』\n]{1,30})[」』]\s*"
     r"(?:と(?:いう|いい|称する|総称する|略称する|する|します|いいます|呼ぶ)|(?=[。]?[）)]))"
 )
 # Real agreements also define without quotes: （以下、甲という。）, （以下主催者）, （以下、LG JLという。）
