@@ -118,6 +118,13 @@ def test_brackets_that_say_who_a_label_stands_for():
     assert not any(p.label == "乙" and not p.defined for p in c.parties)
 
 
+def test_a_duty_worded_politely_binds_its_subject():
+    # 「…のために開示し、又は自ら使用いたしません」: the polite negative of 使用 is a duty too
+    c = parse("退職時の誓約書\n私は、貴社を退職するにあたり、次の事項を誓約いたします。\n"
+              "1. 私は、在職中に知った貴社の営業秘密を、退職後も他社のために開示し、又は自ら使用いたしません。\n")
+    assert bound(c) == {"私"}
+
+
 def test_first_person_words_in_other_documents_name_no_signer():
     # a company's terms that quote a customer's 「私」 once are not a pledge
     c = parse("サービス利用規約\n第1条（目的）\n当社は、お客様から「私の注文を取り消したい」との連絡を受けたときは、速やかに対応します。\n")
