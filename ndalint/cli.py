@@ -13,18 +13,17 @@ from functools import partial
 
 import click
 
-from ndalint import __version__, baseline, ingest
+from ndalint import __version__, baseline, ingest, limits
 from ndalint.config import CommandLine, Project
 from ndalint.deadline import deadline
 from ndalint.errors import InputError, NdalintError
-from ndalint import limits
 from ndalint.fsutil import write_atomic
 from ndalint.limits import DEFAULT as DEFAULT_LIMITS
 from ndalint.lint import internal_error, lint_path
-from ndalint.rules import RuleSet
 from ndalint.report import FORMATS, render
 from ndalint.report.labels import SCORE_JA as SCORE_NAME
 from ndalint.report.model import SEVERITIES, Report, Tool
+from ndalint.rules import RuleSet
 from ndalint.structure.kinds import KINDS as AGREEMENT_KINDS
 
 PARTY_KINDS = ("individual", "company")
@@ -536,10 +535,13 @@ def _check_date(value: str) -> None:
               help="Seconds one analysis may take before it is abandoned (422).")
 @click.option("--upload-timeout", default=60.0, show_default=True, type=click.FloatRange(1, 3600),
               help="Seconds a client has to send its whole upload (408 after that).")
-def serve_cmd(host: str, port: int, max_upload_mb: int, workers: int, queue: int, timeout: float,
-              upload_timeout: float) -> None:
+@limit_option
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, max_upload_mb: int, workers: int, queue: int, timeout: float,
+              upload_timeout: float, limit_values: tuple[tuple[str, str], ...] = ()) -> None:
     """Serve an upload page and a JSON API (POST /api/v1/check). Uploads stay in memory and never
-    reach the disk or the log."""
+    reach the disk or the log. --limit bounds every upload as it bounds check's files (422 past
+    one; bytes below --max-upload-mb lowers the upload limit, 413); --limit timeout=N is --timeout N."""
     try:
         import fastapi  # noqa: F401
         import python_multipart  # noqa: F401
@@ -551,8 +553,15 @@ def serve_cmd(host: str, port: int, max_upload_mb: int, workers: int, queue: int
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"ndalint: listening on {host}: anyone who can reach it can upload; put it behind a reverse proxy "
                    "with authentication (README, 'Running the server')", err=True)
+    bounds = DEFAULT_LIMITS.with_values(dict(limit_values))
+    if "timeout" in dict(limit_values):  # one per-job time limit: --timeout and --limit timeout= are the same
+        if ctx.get_parameter_source("timeout") is click.core.ParameterSource.COMMANDLINE and timeout != bounds.timeout:
+            raise click.UsageError("--timeout and --limit timeout= set the same time limit: give one of them")
+        if bounds.timeout <= 0:
+            raise click.UsageError("--limit timeout= must be positive for the server (each analysis needs a time limit)")
+        timeout = bounds.timeout
     click.echo(f"ndalint: http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    serve(host, port, max_upload_mb, workers, queue, timeout, upload_timeout)
+    serve(host, port, max_upload_mb, workers, queue, timeout, upload_timeout, bounds)
     sys.exit(EXIT_OK)
 
 

@@ -16,6 +16,7 @@ from ndalint.deadline import deadline
 from ndalint.errors import InputError
 from ndalint.ingest import load_bytes
 from ndalint.ingest.formats import sniff
+from ndalint.limits import Limits, using
 from ndalint.lint import lint_document
 from ndalint.report import render
 from ndalint.report.model import Report, Tool
@@ -27,6 +28,10 @@ _ENGINE = None
 OUTPUTS = frozenset({"json", "sarif", "html", "docx"})
 
 
+#: a job's bounds unless it says otherwise: the defaults, without a time limit
+JOB_LIMITS = Limits(timeout=0.0)
+
+
 @dataclass(frozen=True)
 class Job:
     data: bytes
@@ -34,7 +39,14 @@ class Job:
     parties: tuple[tuple[str, str], ...] = ()
     kind: str | None = None
     outputs: frozenset[str] = frozenset({"json"})
-    timeout: float = 0.0  # seconds (0: none); the pool also watches from outside
+    #: the server's bounds (``serve --limit``), applied in the worker: a context variable of the
+    #: server process does not reach another process. ``timeout`` is the server's ``--timeout``
+    #: (0: none); the pool also watches from outside
+    limits: Limits = JOB_LIMITS
+
+    @property
+    def timeout(self) -> float:
+        return self.limits.timeout
 
 
 @dataclass
@@ -78,7 +90,7 @@ def analyse(job: Job) -> Result:
     overrides = Overrides(parties=job.parties, kind=job.kind) if job.parties or job.kind else None  # type: ignore[arg-type]
     result = Result()
     try:
-        with deadline(job.timeout):
+        with using(job.limits), deadline(job.timeout):
             _run(job, name, suffix, overrides, result)
     except InputError as exc:
         result.error = str(exc)

@@ -19,13 +19,15 @@ import base64
 import logging
 import time
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ndalint import __version__
+from ndalint.limits import DEFAULT as DEFAULT_LIMITS
+from ndalint.limits import MIB, Limits
 from ndalint.serve import pages
 from ndalint.serve.analysis import Job, Result
 from ndalint.serve.pool import Busy, Pool, TimedOut
@@ -48,6 +50,18 @@ class Settings:
     timeout: float = 60.0  # seconds one analysis may take
     retry_after: int = 5
     upload_seconds: float = 60.0  # a client must have sent its whole upload within this (else 408)
+    #: the bounds every upload is read within (``serve --limit``), applied in the worker for each job.
+    #: Their ``timeout`` is not used: ``timeout`` above is the one per-job time limit (``--limit
+    #: timeout=`` sets it); ``bytes`` below the upload limit lowers the upload limit (413)
+    limits: Limits = DEFAULT_LIMITS
+
+    @property
+    def upload_limit(self) -> int:
+        return min(self.max_upload_mb * MIB, self.limits.bytes)
+
+    @property
+    def job_limits(self) -> Limits:
+        return replace(self.limits, timeout=self.timeout)
 
 
 class Refused(Exception):
@@ -58,19 +72,19 @@ class Refused(Exception):
 
 def create_app(settings: Settings = Settings(), pool: Pool | None = None) -> FastAPI:
     pool = pool or Pool(settings.workers, settings.queue, settings.timeout)
-    limit = settings.max_upload_mb * 1_048_576
+    limit, job_limits = settings.upload_limit, settings.job_limits
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         pool.start()
-        log.info("ready: %d worker(s), queue %d, upload limit %d MB", pool.workers, pool.queue, settings.max_upload_mb)
+        log.info("ready: %d worker(s), queue %d, upload limit %d bytes, limits %s", pool.workers, pool.queue, limit,
+                 " ".join(f"{k}={v}" for k, v in vars(job_limits).items()))
         yield
         pool.stop()
 
     app = FastAPI(title="ndalint", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="日本語の秘密保持契約書・誓約書・参加規約のリスク検査（ndalint）の API。"
                               "アップロードされた文書はメモリ上でだけ処理され、保存も記録もされません。")
-    app.add_middleware(SecurityHeaders)
     app.state.pool = pool
 
     async def analyse(request: Request, outputs: frozenset[str]) -> tuple[Result, int]:
@@ -91,7 +105,7 @@ def create_app(settings: Settings = Settings(), pool: Pool | None = None) -> Fas
         kind = (upload.first("kind") or "").strip() or None
         if kind and kind not in (*KINDS, "other"):
             raise Refused(422, f"kind は {', '.join((*KINDS, 'other'))} のいずれかです")
-        job = Job(upload.data, "upload" + suffix, tuple(parties), kind, outputs, settings.timeout)
+        job = Job(upload.data, "upload" + suffix, tuple(parties), kind, outputs, job_limits)
         try:
             result = await pool.run(job)
         except Busy:
@@ -99,7 +113,7 @@ def create_app(settings: Settings = Settings(), pool: Pool | None = None) -> Fas
                           {"Retry-After": str(settings.retry_after)}) from None
         except TimedOut:
             raise Refused(422, f"解析が時間内に終わりませんでした（上限 {settings.timeout:.0f} 秒）") from None
-        except Exception as exc:  # a worker that died, a bug: the type goes to the log, never the message
+        except Exception as exc:  # noqa: BLE001 (a worker that died, a bug: the type goes to the log, never the message)
             log.error("analysis failed: %s", type(exc).__name__)
             raise Refused(500, "解析中にエラーが発生しました") from None
         if result.error:
@@ -124,10 +138,18 @@ def create_app(settings: Settings = Settings(), pool: Pool | None = None) -> Fas
     @app.middleware("http")
     async def access_log(request: Request, call_next):
         started = time.perf_counter()
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:  # noqa: BLE001
+            # answered here rather than by the handler above: Starlette re-raises after that one, and
+            # uvicorn would log the traceback with the exception's message (which may quote the upload)
+            response = await unexpected(request, exc)
         log.info("%s %s %d %.0f ms in=%s", request.method, request.url.path, response.status_code,
                  (time.perf_counter() - started) * 1000, request.headers.get("content-length", "-"))
         return response
+
+    # outermost, so that every answer has the headers, the errors answered just above included
+    app.add_middleware(SecurityHeaders)
 
     def _log(result: Result, size: int) -> None:
         log.info("analysed %s %d bytes in %.0f ms: %s, %d finding(s) %s", result.format, size, result.seconds * 1000,

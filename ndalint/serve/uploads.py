@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from urllib.parse import parse_qs
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs
 
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 #: the formats a page or API user may send (the design's list)
 ACCEPTED_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
+#: Form fields (or multipart parts): the form has a handful. Without a bound, an upload of 8 MB of
+#: empty fields costs the server process 400 MB and its event loop seconds. (The headers of a part
+#: are bounded by python-multipart itself.)
+MAX_FIELDS = 1000
 
 
 class UploadError(Exception):
@@ -53,11 +57,14 @@ async def read_body(request: Request, limit: int, seconds: float = 60.0) -> byte
                 chunks.append(chunk)
     except TimeoutError:
         raise UploadError(408, f"アップロードが {seconds:g} 秒以内に届きませんでした") from None
+    except ClientDisconnect:  # nobody is left to read the answer: an error for the log, not a crash
+        raise UploadError(400, "アップロードが途中で切断されました") from None
     return b"".join(chunks)
 
 
 def _too_large(limit: int) -> str:
-    return f"ファイルが大きすぎます（上限 {limit // 1_048_576} MB）"
+    shown = f"{limit // 1_048_576} MB" if limit % 1_048_576 == 0 else f"{limit:,} バイト"
+    return f"ファイルが大きすぎます（上限 {shown}）"
 
 
 async def read_upload(request: Request, limit: int, seconds: float = 60.0) -> Upload:
@@ -74,23 +81,46 @@ async def read_upload(request: Request, limit: int, seconds: float = 60.0) -> Up
         return _from_form(body, boundary)
     if ctype == b"application/x-www-form-urlencoded":
         try:
-            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+            if body.count(b"&") >= MAX_FIELDS:
+                raise UploadError(413, _too_many())
+            # strict: a percent-escape that is not UTF-8 (%FF) is refused, not read as U+FFFD
+            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict")
         except UnicodeDecodeError:
             raise UploadError(400, "フォームの内容を UTF-8 として読めません") from None
         upload = Upload(b"", "", fields)
         return _with_text(upload)
     if ctype == b"application/json":
+        # the same for JSON: a body of 8 MB of tiny values (["a","a",…], [[],[],…]) parses into
+        # 15-20 times its size. Separators are counted (C speed, nothing parsed): the JSON of a
+        # contract is one long string, in which commas and brackets are rare
+        if sum(map(body.count, (b",", b"[", b"{"))) > MAX_FIELDS + len(body) // 20:
+            raise UploadError(413, "JSON の項目が多すぎます（本文は text の一つの文字列で送ってください）")
         try:
             payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[… nested past the stack
             raise UploadError(400, "JSON として読めません") from None
         if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
             raise UploadError(422, 'JSON は {"text": "契約書の本文"} の形で送ってください')
         fields = {"party": _strings(payload.get("parties")), "kind": _strings(payload.get("kind"))}
         name = payload.get("filename") if isinstance(payload.get("filename"), str) else "pasted.txt"
-        return Upload(payload["text"].encode("utf-8"), name, {k: v for k, v in fields.items() if v})
+        for value in (payload["text"], name, *fields["party"], *fields["kind"]):
+            try:  # "\ud800" is valid JSON and no character: it could not be encoded in the report
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UploadError(422, "JSON の文字列に対になっていないサロゲート（\\ud800 など）があります") from None
+        # blank text is no text, as in the form (one message for both)
+        data = payload["text"].encode("utf-8") if payload["text"].strip() else b""
+        return _with_text(Upload(data, name, {k: v for k, v in fields.items() if v}))
     raise UploadError(415, "multipart/form-data（ファイル）・application/x-www-form-urlencoded（本文）・"
                            "application/json（本文）のいずれかで送ってください")
+
+
+def _too_many() -> str:
+    return f"フォームの項目が多すぎます（上限 {MAX_FIELDS:,} 個）"
+
+
+class _TooMany(Exception):
+    pass
 
 
 def _strings(value) -> list[str]:
@@ -109,6 +139,8 @@ def _from_form(body: bytes, boundary: bytes) -> Upload:
     header: list[bytes] = [b"", b""]
 
     def on_part_begin() -> None:
+        if len(parts) >= MAX_FIELDS:
+            raise _TooMany
         current.clear()
         current.update(headers={}, data=[])
 
@@ -134,7 +166,9 @@ def _from_form(body: bytes, boundary: bytes) -> Upload:
     try:
         parser.write(body)
         parser.finalize()
-    except Exception:  # python-multipart raises several types for a malformed body
+    except _TooMany:
+        raise UploadError(413, _too_many()) from None
+    except Exception:  # noqa: BLE001 (python-multipart raises several types for a malformed body)
         raise UploadError(400, "multipart/form-data として読めません") from None
     upload = Upload(b"", "")
     for part in parts:
