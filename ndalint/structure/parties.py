@@ -44,8 +44,10 @@ _RELATIVE = re.compile(r"^.*(?:していた|している|した|する|いた|�
 
 
 def _head(name: str) -> str:
-    """The noun a name ends in, past a relative clause that only describes it."""
-    return _RELATIVE.sub("", name) if _RELATIVE.match(name) else name
+    """What decides a name's kind: past a relative clause that only describes it, unless that leaves
+    a bare noun (「…に参加する方」「…に登録した個人」 read as a whole)."""
+    head = _RELATIVE.sub("", name) if _RELATIVE.match(name) else name
+    return head if len(head) >= 2 and head not in ("個人", "法人") else name
 
 
 def placeholder(name: str | None) -> bool:
@@ -85,7 +87,7 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
             if who:  # （以下、参加者を「乙」といいます）: the brackets say who 乙 is
                 name = who.group("who")
             elif m:
-                name = _head(_CONNECTORS.sub("", m.group("name"))) or None
+                name = _CONNECTORS.sub("", m.group("name")) or None
                 # 「…」（以下「本プログラム」という。）に参加する個人: the name goes on before the term
                 prior = re.search(r"以下[「『](?P<t>[^」』]{1,20})[」』](?:という|といいます)。?[）)]$", text[max(0, m.start("name") - 40) : m.start("name")])
                 if name and prior and name[0] in "にをのがへとで":
@@ -108,7 +110,7 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
         if t.style == "means":  # 「会員」とは、…に登録した個人をいう: the head noun decides, not the modifiers
             kind: PartyKind = "individual"
         else:
-            kind = classify(name, t.term)
+            kind = classify(_head(name) if name else name, t.term)
             if kind == "unknown" and name and PERSONAL_NAME.match(name) and not MIXED.search(name):
                 kind = "individual"
             if kind == "unknown" and role and not MIXED.search(name or ""):
