@@ -88,10 +88,13 @@ def test_stdin_filename_names_the_buffer_and_tells_its_format(tmp_path):
 
 
 def test_ctrl_c_exits_130_without_a_traceback(tmp_path):
-    for i in range(40):  # enough work that the signal arrives mid-run
-        shutil.copy(CORPUS / "monitor-agreement-harsh.txt", tmp_path / f"doc{i:02d}.txt")
+    for i in range(200):  # enough work that the signal arrives mid-run, however fast linting gets
+        shutil.copy(CORPUS / "monitor-agreement-harsh.txt", tmp_path / f"doc{i:03d}.txt")
+    # a harness that started the tests in the background (nohup …, &) passes SIGINT on as ignored,
+    # and Python then never installs its handler: give the child the default a terminal gives
     proc = subprocess.Popen([str(Path(sys.executable).parent / "ndalint"), "check", str(tmp_path), "--exit-zero"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(1.5)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)

@@ -110,8 +110,12 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
         if t.style == "means":  # 「会員」とは、…に登録した個人をいう: the head noun decides, not the modifiers
             kind: PartyKind = "individual"
         else:
-            kind = classify(_head(name) if name else name, t.term)
-            if kind == "unknown" and name and PERSONAL_NAME.match(name) and not MIXED.search(name):
+            # the head noun first (「会社に在職していた〇〇」 is no company), then the whole name
+            head = _head(name) if name else name
+            kind = classify(head, t.term)
+            if kind == "unknown" and head != name:
+                kind = classify(name, t.term)
+            if kind == "unknown" and head and PERSONAL_NAME.match(head) and not MIXED.search(name or ""):
                 kind = "individual"
             if kind == "unknown" and role and not MIXED.search(name or ""):
                 kind = role
