@@ -125,6 +125,14 @@ def test_a_duty_worded_politely_binds_its_subject():
     assert bound(c) == {"私"}
 
 
+def test_items_under_a_lead_sentence_bind_its_subject():
+    # 「乙は、…次のとおり取り扱う。」 then subject-less items: the items' duties are 乙's, not the first party's
+    c = parse("秘密保持契約書\n株式会社北（以下「甲」という。）と株式会社南（以下「乙」という。）は、次のとおり合意する。\n"
+              "第2条（取扱い）\n乙は、甲から受け取った秘密情報を次のとおり取り扱う。\n"
+              "1. 秘密情報を第三者に漏らさないこと\n2. 秘密情報を検討の目的以外に使わないこと\n")
+    assert bound(c) == {"乙"}
+
+
 def test_first_person_words_in_other_documents_name_no_signer():
     # a company's terms that quote a customer's 「私」 once are not a pledge
     c = parse("サービス利用規約\n第1条（目的）\n当社は、お客様から「私の注文を取り消したい」との連絡を受けたときは、速やかに対応します。\n")

@@ -34,6 +34,8 @@ FORBIDS = re.compile(r"(ない|ません|禁止|てはならない|ないこと|
 # Role words for "whichever party receives": in a mutual NDA they bind every named party.
 RECEIVER_ROLES = ("受領者", "被開示者", "受領当事者", "開示を受けた当事者", "各当事者", "両当事者", "甲乙双方", "双方", "両者")
 RECEIVER = re.compile("|".join((*RECEIVER_ROLES, "甲及び乙", "甲および乙", "甲乙")))
+# An item of a list: 「1. 」「(2)」「③」「一、」
+ITEM = re.compile(r"^[\s\u3000]*(?:[0-9０-９]{1,2}[.．)）]|[(（][0-9０-９一二三四五六七八九十]{1,3}[)）]|[①-⑳]|[一二三四五六七八九十]{1,2}[、.．])")
 HEADING = re.compile(r"^(?:第\s*\S{1,4}\s*条\s*)?[（(][^）)]{1,30}[）)]$|^第\s*\S{1,4}\s*条$")
 _OPEN, _CLOSE = "（(「『【［", "）)」』】］"
 
@@ -44,16 +46,22 @@ def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], sig
     topic_rx = _topic_pattern([p.label for p in parties])
     unattributed: str | None = None
     for start, end in body:
+        lead: list[Party] = []  # who the last sentence that was not an item was about (an item list's 柱書)
         for sentence in _sentences(text[start:end]):
             if HEADING.match(sentence.strip()):
+                lead = []
                 continue  # 「第5条（秘密保持）」 names a clause; only the clause itself binds anyone
+            item = bool(ITEM.match(sentence))
             duty = _duty(sentence)
             if not duty:
+                if not item:
+                    lead = _about(topic_rx, sentence, parties, labelled)
                 continue
-            topic = _topic(topic_rx, sentence[: duty.start()])
-            hits = [p for p in parties if p.label in topic]
-            if RECEIVER.search(topic) and not hits:  # a role word, not a party's own label
-                hits = labelled
+            hits = _about(topic_rx, sentence[: duty.start()], parties, labelled)
+            if not hits and item:  # 「乙は、秘密情報を次のとおり取り扱う。」 then 「1. 第三者に開示しないこと」
+                hits = lead
+            elif not item:
+                lead = hits
             if not hits:
                 unattributed = unattributed or sentence.strip()
             for p in hits:
@@ -64,6 +72,16 @@ def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], sig
             (p for p in parties if p.kind == "individual"), None)
         if addressed:
             _bind(addressed, unattributed)
+
+
+def _about(rx: re.Pattern[str], words: str, parties: list[Party], labelled: list[Party]) -> list[Party]:
+    """The parties a sentence (or the words before its duty) is about: its topic (乙は / 甲及び乙は),
+    every named party for a role word (受領者は)."""
+    topic = _topic(rx, words)
+    hits = [p for p in parties if p.label in topic]
+    if RECEIVER.search(topic) and not hits:  # a role word, not a party's own label
+        hits = labelled
+    return hits
 
 
 def _duty(sentence: str) -> re.Match[str] | None:
