@@ -192,11 +192,21 @@ ONE_LINE_PLEDGE_CLAUSES = """誓約書
 """
 
 
+LENTICULAR_HEADINGS = """受講規約（料理教室）
+【適用】
+本規約は、キッチン研究会（以下「当会」といいます。）が開く講座を受講する方（以下「受講者」といいます。）に適用します。
+【秘密の保持】
+受講者は、講座で知った他の受講者の家庭の事情を、講座の外で話さないものとします。
+【受講料】
+受講者は、受講料を前日までに支払うものとします。
+"""
+
 @pytest.mark.parametrize("text, numbers, titles", [
     (UNNUMBERED_HEADINGS, [1, 2, 3, 4], ["目的", "定義", "秘密保持義務", "有効期間"]),
     (NUMBERED_RULES, [1, 2, 3], ["参加資格について", "情報の扱いについて", "退会について"]),
     (BLANK_NUMBERS, [1, 2, 3], ["適用", "秘密の保持", "規約の変更"]),
     (ONE_LINE_PLEDGE_CLAUSES, [1, 2, 3], [None, None, None]),
+    (LENTICULAR_HEADINGS, [1, 2, 3], ["適用", "秘密の保持", "受講料"]),
 ])
 def test_articles_without_article_numbers(text, numbers, titles):
     c = parse_text(text)
@@ -224,3 +234,11 @@ def test_a_line_that_begins_with_an_article_reference_is_not_an_article(referenc
     c = parse_text(f"契約書\n甲と乙は、次のとおり契約を締結する。\n第1条（目的）\n本契約の目的を定める。\n第2条（存続）\n"
                    f"第1条から\n{reference}の規定は、本契約の終了後も存続する。\n第3条（管轄）\n東京地方裁判所とする。\n")
     assert [a.number for a in c.articles] == [1, 2, 3]
+
+
+def test_parties_introduced_in_the_first_article_when_there_is_no_preamble():
+    # 【適用】 opens the terms: the organiser defined there is a party, and a heading binds nobody
+    c = parse_text(LENTICULAR_HEADINGS)
+    assert {p.label: p.kind for p in c.parties} == {"当会": "company", "受講者": "individual"}
+    assert [p.label for p in c.parties if p.bound] == ["受講者"]
+    assert all("【" not in e for p in c.parties for e in p.evidence)

@@ -12,7 +12,7 @@ PARTY_LABELS = set("甲乙丙丁戊")
 ROLE_ALIASES = {"開示者", "受領者", "開示当事者", "受領当事者", "当事者", "相手方", "両当事者", "本当事者"}
 COMPANY = re.compile(
     r"(株式会社|有限会社|合同会社|合資会社|合名会社|[（(][株有][）)]|社団法人|財団法人|特定非営利活動法人|NPO法人|学校法人|"
-    r"大学|機構|研究所|協会|組合|法人|会社|[Ａ-ＺA-Z〇○●◯△□＿_]社$|^[^\s]{0,12}社$|Inc\.?|Ltd\.?|LLC|Co\.|K\.K\.|"
+    r"大学|機構|研究所|協会|組合|法人|会社|(?:研究|協議|委員|振興|連合|同好|保存|後援)会$|[Ａ-ＺA-Z〇○●◯△□＿_]社$|^[^\s]{0,12}社$|Inc\.?|Ltd\.?|LLC|Co\.|K\.K\.|"
     r"^当社$|^弊社$|^貴社$|^御社$|^委託者$|^発注者$|主催者$|事務局$|運営者$|運営側$|運営チーム$)"
 )
 INDIVIDUAL = re.compile(
@@ -99,7 +99,9 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
             if not (name and INDIVIDUAL.search(t.term) and re.search(r"(個人|者|方)$", name)):
                 continue
         is_label = t.term in PARTY_LABELS
-        in_preamble = preamble is not None and preamble[0] <= t.start < preamble[1]
+        # with no preamble, the first article (適用範囲, 定義) is where the parties are introduced
+        opening_span = preamble if preamble is not None else first_article if t.term not in ROLE_ALIASES else None
+        in_preamble = opening_span is not None and opening_span[0] <= t.start < opening_span[1]
         # 開示者/受領者 name the parties only where a party is named before them (株式会社A（以下「開示者」）)
         named = bool(name) and not re.fullmatch(r"(一方|他方|各|両)?当事者|相手方|一方|他方", name or "")
         if t.term in ROLE_ALIASES and not (t.style == "hereinafter" and named):
