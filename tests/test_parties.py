@@ -95,7 +95,7 @@ def test_a_pledge_that_starts_straight_with_its_first_article_binds_the_signer()
 
 def test_a_pledge_in_the_first_person_that_never_says_watashi_wa_binds_the_signer():
     # a bare 誓約書 numbered 1. 2.: 私 appears only as 私が / 私に, the employer only as 貴殿
-    c = parse("誓約書\n\n1. 私の不注意が原因で貴殿に損害が生じたときは、その責任が私にあることを認め、損害の全額を負担いたします。\n"
+    c = parse("誓約書\n\n1. 私の不注意が原因で貴殿に損害が生じたときは、その責めは私が負うものと認め、損害は全額私が負担いたします。\n"
               "2. 退職に当たり、在職中に貴殿の業務で知った顧客の情報は、今後も他に漏らさないことを誓います。\n")
     assert kinds(c) == {"貴殿": "company", "私": "individual"}
     assert bound(c) == {"私"} and c.binds_individual
