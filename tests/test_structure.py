@@ -201,12 +201,22 @@ LENTICULAR_HEADINGS = """受講規約（料理教室）
 受講者は、受講料を前日までに支払うものとします。
 """
 
+MARKDOWN_IN_TEXT = """ハッカソン参加規約
+## 第1条（公開）
+1. 主催者は、発表の様子を公開します。
+2. 参加者は、発表資料の公開に同意します。
+## 第2条（禁止事項）
+参加者は、他の参加者の作品を無断で複製してはなりません。
+"""
+
 @pytest.mark.parametrize("text, numbers, titles", [
     (UNNUMBERED_HEADINGS, [1, 2, 3, 4], ["目的", "定義", "秘密保持義務", "有効期間"]),
     (NUMBERED_RULES, [1, 2, 3], ["参加資格について", "情報の扱いについて", "退会について"]),
     (BLANK_NUMBERS, [1, 2, 3], ["適用", "秘密の保持", "規約の変更"]),
     (ONE_LINE_PLEDGE_CLAUSES, [1, 2, 3], [None, None, None]),
     (LENTICULAR_HEADINGS, [1, 2, 3], ["適用", "秘密の保持", "受講料"]),
+    # Markdown pasted into a .txt: its 1. 2. are paragraphs of 第1条, not articles
+    (MARKDOWN_IN_TEXT, [1, 2], ["公開", "禁止事項"]),
 ])
 def test_articles_without_article_numbers(text, numbers, titles):
     c = parse_text(text)

@@ -35,13 +35,17 @@ _FENCE_PREAMBLE = re.compile(r"以下[、,]?[「『][^」』]{1,20}[」』]")
 _CONCLUDES = re.compile(r"(締結|合意|誓約|同意|約する)")
 _PARTY_LINE = re.compile(r"[（(]以下[、,]?\s*[「『][^」』]{1,20}[」』]")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_TXT_HEADING = re.compile(r"^#{1,6}[ \t\u3000]+")  # a space after the marks: 「#1」 is no heading
 
 
 def content(doc: Document, block: Block) -> str:
     """Block text without Markdown heading marks or leading indentation."""
     text = doc.block_text(block)
+    # Markdown heading marks, also in plain text pasted from a Markdown page (「## 第1条（目的）」 in a .txt)
     if block.kind == "heading" and doc.format == "md":
         text = _MD_HEADING.sub("", text)
+    elif doc.format == "txt" and text.startswith("#"):
+        text = _TXT_HEADING.sub("", text)
     return text.strip(" \t\u3000")
 
 
