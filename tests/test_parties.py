@@ -133,6 +133,12 @@ def test_items_under_a_lead_sentence_bind_its_subject():
     assert bound(c) == {"乙"}
 
 
+def test_a_ban_worded_as_what_one_cannot_do_binds_its_subject():
+    c = parse("ボランティア活動規約\n第1条（情報の扱い）\nボランティアは、活動を通じて知り得た情報を、事務局の許可なく公開することはできません。\n"
+              "第2条（服装）\nボランティアは、活動中は配布したスタッフ証を身に着けるものとします。\n")
+    assert bound(c) == {"ボランティア"}
+
+
 def test_first_person_words_in_other_documents_name_no_signer():
     # a company's terms that quote a customer's 「私」 once are not a pledge
     c = parse("サービス利用規約\n第1条（目的）\n当社は、お客様から「私の注文を取り消したい」との連絡を受けたときは、速やかに対応します。\n")
