@@ -139,6 +139,16 @@ def test_a_ban_worded_as_what_one_cannot_do_binds_its_subject():
     assert bound(c) == {"ボランティア"}
 
 
+def test_a_filled_in_pledge_and_clauses_numbered_with_their_title():
+    # 「私 山田花子 は、」 as a form is filled in; 「1（秘密保持）」 numbers a clause with its title
+    c = parse("入社誓約書\n株式会社見本 御中\n私 山田花子 は、貴社に入社するにあたり、次の事項を守ることを誓約します。\n"
+              "1（秘密保持）\n在職中に知った貴社の営業上の情報を、第三者に漏らしません。\n"
+              "2（備品）\n貸与された備品を大切に扱います。\n")
+    assert kinds(c) == {"貴社": "company", "私": "individual"} and bound(c) == {"私"}
+    assert [(a.number, a.title) for a in c.articles] == [(1, "秘密保持"), (2, "備品")]
+    assert all("1（秘密保持）」" not in e for p in c.parties for e in p.evidence)
+
+
 def test_first_person_words_in_other_documents_name_no_signer():
     # a company's terms that quote a customer's 「私」 once are not a pledge
     c = parse("サービス利用規約\n第1条（目的）\n当社は、お客様から「私の注文を取り消したい」との連絡を受けたときは、速やかに対応します。\n")

@@ -32,7 +32,8 @@ ITEM_START = re.compile(
 )
 # 「1. 新人期間について」: a short numbered heading with no sentence end, its text on the next lines
 NUMBERED_SECTION = re.compile(r"^(?P<num>[0-9０-９]{1,2})[.．、]\s*(?P<title>[^。．\n]{1,30})$")
-PLEDGE_CLAUSE = re.compile(r"^(?P<num>[0-9０-９]{1,2})[.．、\s\u3000]\s*(?:[（(](?P<title>[^）)\n]{1,30})[）)])?")
+# 「1. …」「1 （秘密保持）…」 and 「1（秘密保持）」 with the title straight after the number
+PLEDGE_CLAUSE = re.compile(r"^(?P<num>[0-9０-９]{1,2})(?:[.．、\s\u3000]\s*|(?=[（(][^）)\n]{1,30}[）)]))(?:[（(](?P<title>[^）)\n]{1,30})[）)])?")
 COMMENTARY_MARK = re.compile(r"^[＜<【〈［\[]\s*(ポイント|解説|コメント|注記?|補足|留意点|趣旨|解説文|Point)\s*[＞>】〉］\]]")
 CLOSING = r"本契約(の)?締結の証として|本契約の成立を証するため|以上を証するため|上記(の内容)?を(誓約|確認|承諾|同意)"
 SIGNATURE_START = re.compile(
