@@ -245,3 +245,34 @@ def test_text_with_its_own_short_lines_is_not_joined(tmp_path):
     path.write_text(WRAPPED_SOURCE, encoding="utf-8")
     doc = ingest.load(str(path))
     assert doc.text.split("\n") == WRAPPED_SOURCE.split("\n")
+
+
+HAND_BROKEN = """入社時の誓約書
+私は、貴社に入社するにあたり、次の事項を誓約します。
+1. 在職中に知った貴社の技術上の情報、顧客に
+関する情報その他一切の情報を、貴社の許可なく
+第三者に漏らしません。
+2. 社内の取決めについて
+次の各号を守ること
+3. 備品を大切に扱うこと
+4. 本書の改定は、
+2026年4月1日版による。
+"""
+
+
+def test_lines_broken_by_hand_in_mid_phrase_are_joined(tmp_path):
+    """No wrap column (each line its own length), but a line that ends in a particle or a 、 goes on:
+    the sentence is read whole, and a finding still points at the line the user sees."""
+    path = tmp_path / "pledge.txt"
+    path.write_text(HAND_BROKEN, encoding="utf-8")
+    doc = ingest.load(str(path))
+    lines = doc.text.split("\n")
+    assert "1. 在職中に知った貴社の技術上の情報、顧客に関する情報その他一切の情報を、貴社の許可なく第三者に漏らしません。" in lines
+    # a heading ending in について, an item ending in こと and a line opening with a date stay apart
+    assert "2. 社内の取決めについて" in lines and "次の各号を守ること" in lines and "2026年4月1日版による。" in lines
+    at = doc.text.index("第三者に漏らしません")
+    assert doc.locate(at).line == 5 and doc.locate(at).column == 1
+    from conftest import check_json
+    _, data, _ = check_json(path, extra=("--select", "CONF001",))
+    found = data["documents"][0]["findings"]
+    assert [f["rule_id"] for f in found] == ["CONF001"] and found[0]["line"] in (3, 4)

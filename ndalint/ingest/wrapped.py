@@ -7,6 +7,10 @@ least five lines end within a few characters of the same length without closing 
 next line does not start a new unit (article, numbered paragraph, item, bullet, heading). The
 physical line numbers are kept in ``Block.breaks``, as for PDF, so findings still point at the
 line a user sees.
+
+A file with no wrap column may still be broken by hand in mid-phrase (a line ending in a particle
+or 、 before the sentence goes on); such a line is joined to the next unless that one starts a new
+unit, or the line is itself a numbered heading or an item ending in こと.
 """
 
 from __future__ import annotations
@@ -54,18 +58,43 @@ def _continues(prev: str, nxt: str, col: int) -> bool:
     return True
 
 
+# Without a wrap column, a line broken by hand in mid-phrase still shows it: it ends in a particle,
+# a 、 or a conjunctive form (「…貴社の許可なく」/「第三者に開示・漏洩せず、…」), which no title,
+# heading, party line or signature line ends in.
+_MID_PHRASE = tuple("、をにはがのとでてくや・")
+_MIN_HAND_WRAPPED = 12  # characters: shorter lines ending so are labels (「住所：」) or fragments
+
+
+def _continues_by_hand(prev: str, nxt: str) -> bool:
+    a, b = prev.rstrip(" \t\u3000"), nxt.strip(" \t")
+    if not a or not b or len(a.strip()) < _MIN_HAND_WRAPPED or not a.endswith(_MID_PHRASE):
+        return False
+    if new_unit().match(a) and "、" not in a and len(a.strip()) <= 30:
+        return False  # a numbered heading: 「2. アカウントについて」
+    if a.endswith("こと") or b[0] in "0123456789０１２３４５６７８９":
+        return False  # an item ends in こと; a line opening with a number is a new item, a date or a version
+    return not (_is_rule(a) or _is_rule(b) or _HEADING.match(a) or new_unit().match(b)
+                or b[0] in "・●○■□◆◇★☆※-－*＊>＞#＃|｜")
+
+
 def unwrap(text: str) -> tuple[str, list[Block]] | None:
     """The text with wraps undone and its blocks (one per logical line); None if not wrapped."""
     lines = text.split("\n")
     col = wrap_column(lines)
     if col is None:
-        return None
+        if not any(_continues_by_hand(a, b) for a, b in zip(lines, lines[1:])):
+            return None
+        return _join(lines, lambda prev, line: _continues_by_hand(prev, line))
+    return _join(lines, lambda prev, line: _continues(prev, line, col))
+
+
+def _join(lines: list[str], continues) -> tuple[str, list[Block]]:
     out = BlockBuilder()
     current: str | None = None
     number = 0
     breaks: list[tuple[int, int, int | None]] = []
     for i, line in enumerate(lines, start=1):
-        if current is not None and _continues(lines[i - 2], line, col):
+        if current is not None and continues(lines[i - 2], line):
             current = current.rstrip(" \t\u3000")
             breaks.append((len(current), i, None))
             current += line.strip(" \t")
