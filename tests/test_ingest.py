@@ -257,6 +257,8 @@ HAND_BROKEN = """入社時の誓約書
 3. 備品を大切に扱うこと
 4. 本書の改定は、
 2026年4月1日版による。
+5. 秘密情報、個人情報の取扱いについて
+私は、知った個人情報を他に漏らしません。
 """
 
 
@@ -270,6 +272,7 @@ def test_lines_broken_by_hand_in_mid_phrase_are_joined(tmp_path):
     assert "1. 在職中に知った貴社の技術上の情報、顧客に関する情報その他一切の情報を、貴社の許可なく第三者に漏らしません。" in lines
     # a heading ending in について, an item ending in こと and a line opening with a date stay apart
     assert "2. 社内の取決めについて" in lines and "次の各号を守ること" in lines and "2026年4月1日版による。" in lines
+    assert "5. 秘密情報、個人情報の取扱いについて" in lines  # a heading, even with a 、 in it
     at = doc.text.index("第三者に漏らしません")
     assert doc.locate(at).line == 5 and doc.locate(at).column == 1
     from conftest import check_json

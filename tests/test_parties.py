@@ -97,7 +97,8 @@ def test_a_pledge_in_the_first_person_that_never_says_watashi_wa_binds_the_signe
     # a bare 誓約書 numbered 1. 2.: 私 appears only as 私が / 私に, the employer only as 貴殿
     c = parse("誓約書\n\n1. 私の不注意が原因で貴殿に損害が生じたときは、その責めは私が負うものと認め、損害は全額私が負担いたします。\n"
               "2. 退職に当たり、在職中に貴殿の業務で知った顧客の情報は、今後も他に漏らさないことを誓います。\n")
-    assert kinds(c) == {"貴殿": "company", "私": "individual"}
+    # 貴殿 says who is addressed, not whether it is a company or a person
+    assert kinds(c) == {"私": "individual"}
     assert bound(c) == {"私"} and c.binds_individual
     assert [a.number for a in c.articles] == [1, 2]  # numbered clauses right after the title are its articles
     assert c.kind == "exit-pledge"
@@ -147,6 +148,35 @@ def test_a_filled_in_pledge_and_clauses_numbered_with_their_title():
     assert kinds(c) == {"貴社": "company", "私": "individual"} and bound(c) == {"私"}
     assert [(a.number, a.title) for a in c.articles] == [(1, "秘密保持"), (2, "備品")]
     assert all("1（秘密保持）」" not in e for p in c.parties for e in p.evidence)
+
+
+def test_a_first_person_who_only_explains_is_no_signer():
+    # the organiser's staff writes 「私」; the promise is the participants'
+    c = parse("モニター参加のご案内\n参加の際は、知った製品情報を第三者に開示しないことを誓約していただきます。\n"
+              "担当の私が説明会を行い、私の連絡先あてにお申し込みを受け付けます。貴団体のご協力に感謝いたします。\n")
+    assert "私" not in kinds(c)
+
+
+def test_a_decorated_title_is_the_title_and_an_inline_heading_keeps_the_signer():
+    c = parse("■誓約書■\n■秘密保持■\n私は、貴社の秘密情報を第三者に開示しません。\n■損害賠償■\n私は、故意に違反したときは損害を賠償します。\n"
+              "■返却■\n私は、退職時に資料を返却します。\n")
+    assert [a.title for a in c.articles] == ["秘密保持", "損害賠償", "返却"]
+    assert bound(c) == {"私"} and kinds(c)["私"] == "individual"
+    inline = parse("誓約書\n1（秘密保持）私は、貴社の秘密情報を第三者に開示しません。\n2（競業避止）私は、退職後1年間、競合する事業に従事しません。\n")
+    assert bound(inline) == {"私"} and [a.number for a in inline.articles] == [1, 2]
+
+
+def test_an_employee_named_by_a_relative_clause_is_a_person():
+    c = parse("業務委託契約書\n株式会社ベータ（以下「甲」という。）と株式会社アルファの従業員である山田太郎（以下「乙」という。）は、次のとおり合意する。\n"
+              "第1条（秘密保持）\n乙は、本業務で知った甲の情報を第三者に開示しない。\n")
+    assert kinds(c) == {"甲": "company", "乙": "individual"}
+
+
+def test_items_a_lead_sentence_puts_on_the_other_party_bind_that_party():
+    c = parse("業務委託契約書\n株式会社北（以下「甲」という。）と森田花子（以下「乙」という。）は、次のとおり合意する。\n"
+              "第3条（遵守事項）\n甲は、乙に対し、本業務の遂行にあたり次の事項を守るよう求める。\n"
+              "1. 業務上知った一切の情報を第三者に漏らさないこと\n")
+    assert bound(c) == {"乙"}
 
 
 def test_first_person_words_in_other_documents_name_no_signer():

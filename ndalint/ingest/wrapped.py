@@ -62,6 +62,7 @@ def _continues(prev: str, nxt: str, col: int) -> bool:
 # a 、 or a conjunctive form (「…貴社の許可なく」/「第三者に開示・漏洩せず、…」), which no title,
 # heading, party line or signature line ends in.
 _MID_PHRASE = tuple("、をにはがのとでてくや・")
+_HEADING_ENDS = ("について", "に関して", "に関する事項", "にあたって", "に当たって", "に際して", "として", "における", "の取扱い")
 _MIN_HAND_WRAPPED = 12  # characters: shorter lines ending so are labels (「住所：」) or fragments
 
 
@@ -71,6 +72,8 @@ def _continues_by_hand(prev: str, nxt: str) -> bool:
         return False
     if new_unit().match(a) and "、" not in a and len(a.strip()) <= 30:
         return False  # a numbered heading: 「2. アカウントについて」
+    if a.endswith(_HEADING_ENDS):
+        return False  # a heading or title: 「秘密情報、個人情報の取扱いについて」「説明会への参加にあたって」
     if a.endswith("こと") or b[0] in "0123456789０１２３４５６７８９":
         return False  # an item ends in こと; a line opening with a number is a new item, a date or a version
     return not (_is_rule(a) or _is_rule(b) or _HEADING.match(a) or new_unit().match(b)

@@ -57,7 +57,7 @@ def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], sig
             duty = _duty(sentence)
             if not duty:
                 if not item:
-                    lead = _about(topic_rx, sentence, parties, labelled)
+                    lead = _addressed(sentence, parties) or _about(topic_rx, sentence, parties, labelled)
                 continue
             hits = _about(topic_rx, sentence[: duty.start()], parties, labelled)
             if not hits and item:  # 「乙は、秘密情報を次のとおり取り扱う。」 then 「1. 第三者に開示しないこと」
@@ -74,6 +74,12 @@ def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], sig
             (p for p in parties if p.kind == "individual"), None)
         if addressed:
             _bind(addressed, unattributed)
+
+
+def _addressed(sentence: str, parties: list[Party]) -> list[Party]:
+    """The party a lead sentence puts the items on when its topic is someone else: 「甲は、乙に対し、次の
+    事項を求める」「甲は、乙が次の各号のいずれかに該当するときは」."""
+    return [p for p in parties if re.search(rf"(?<![一-龥ァ-ヶ]){re.escape(p.label)}(?:に対し|に対して|が(?:次|以下))", sentence)]
 
 
 def _about(rx: re.Pattern[str], words: str, parties: list[Party], labelled: list[Party]) -> list[Party]:

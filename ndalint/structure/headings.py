@@ -19,6 +19,7 @@ from ndalint.structure.lines import (
     NUMBERED_SECTION,
     PLEDGE_CLAUSE,
     SIGNATURE_START,
+    TITLE_AT_END,
     TITLE_ONLY,
 )
 from ndalint.structure.numerals import parse_number
@@ -72,6 +73,8 @@ def opening(scheme: Scheme, texts: list[str], idx: int, last: int | None, clause
         return Opening(parse_number(m.group("num")) or following, m.group("title"), sub)
     if scheme == "titled":
         title = section_title(text)
+        if title and last is None and TITLE_AT_END.search(re.sub(r"[\s\u3000]", "", title)):
+            return None  # 「■誓約書■」「【秘密保持契約書】」 is the document's title, not its first section
         return Opening(following, title) if title else None
     if not (clauses_allowed or scheme == "numbered"):
         return None

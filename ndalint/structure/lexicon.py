@@ -54,4 +54,4 @@ def signer_opening() -> re.Pattern[str]:
     """「私は、」「本人は」「この度、誓約者は」: the words a pledge opens with, from ``signer_aliases``."""
     names = "|".join(map(re.escape, sorted(lexicon().signer_aliases, key=len, reverse=True)))
     # 「私は、」 and the filled-in form 「私 山田太郎 は、」 / 「私、山田花子は」
-    return re.compile(rf"(?:^|[\s\u3000。、]|この度、?)(?P<signer>{names})(?:[\s\u3000、]+[一-龥々ぁ-んァ-ヶー]{{2,10}}[\s\u3000]*)?(?:は|、)")
+    return re.compile(rf"(?:^|[\s\u3000。、）)】]|この度、?)(?P<signer>{names})(?:[\s\u3000、]+[一-龥々ぁ-んァ-ヶー]{{2,10}}[\s\u3000]*)?(?:は|、)")

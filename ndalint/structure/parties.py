@@ -115,6 +115,8 @@ def find_parties(text: str, terms: list[DefinedTerm], preamble: tuple[int, int] 
             # the head noun first (「会社に在職していた〇〇」 is no company), then the whole name
             head = _head(name) if name else name
             kind = classify(head, t.term)
+            if kind == "unknown" and head != name and head and PERSONAL_NAME.match(head) and not MIXED.search(head):
+                kind = "individual"  # 「株式会社アルファの従業員である山田太郎」: the person, not the employer
             if kind == "unknown" and head != name:
                 kind = classify(name, t.term)
             if kind == "unknown" and head and PERSONAL_NAME.match(head) and not MIXED.search(name or ""):
@@ -154,10 +156,13 @@ def _first_person(text: str, parties: list[Party], seen: set[str]) -> None:
     party twice or more, promises in the first person, and an addressee (貴社, 貴殿 …)."""
     me = list(_FIRST_PERSON.finditer(text))
     addressee = _ADDRESSEE.search(text)
-    if len(me) < 2 or addressee is None or not _PROMISE.search(text):
+    # the promise is the first person's own: 私 and a promise in one sentence (not 「担当の私が説明します」)
+    promises = any(_FIRST_PERSON.search(sent) and _PROMISE.search(sent) for sent in re.split(r"[。\n]", text))
+    if len(me) < 2 or addressee is None or not promises:
         return
     word = addressee.group(1)
-    if word not in seen and not any(p.kind == "company" for p in parties):
+    # 貴殿 is a person as often as an employer: it tells who is addressed, not what they are
+    if word != "貴殿" and word not in seen and not any(p.kind == "company" for p in parties):
         parties.append(Party(word, None, "company", addressee.start(1), addressee.end(1)))
         seen.add(word)
     signer = me[0].group(1)
