@@ -209,6 +209,15 @@ MARKDOWN_IN_TEXT = """ハッカソン参加規約
 参加者は、他の参加者の作品を無断で複製してはなりません。
 """
 
+RULES_STYLE = """会員規程
+第1　目的
+この規程は、会員の活動について定める。
+第2　秘密情報の範囲及び取扱いについて
+会員は、会の活動で知った他の会員の事情を外部に漏らしてはならない。
+第3　改定
+この規程は、理事会の決定により改定する。
+"""
+
 @pytest.mark.parametrize("text, numbers, titles", [
     (UNNUMBERED_HEADINGS, [1, 2, 3, 4], ["目的", "定義", "秘密保持義務", "有効期間"]),
     (NUMBERED_RULES, [1, 2, 3], ["参加資格について", "情報の扱いについて", "退会について"]),
@@ -217,6 +226,8 @@ MARKDOWN_IN_TEXT = """ハッカソン参加規約
     (LENTICULAR_HEADINGS, [1, 2, 3], ["適用", "秘密の保持", "受講料"]),
     # Markdown pasted into a .txt: its 1. 2. are paragraphs of 第1条, not articles
     (MARKDOWN_IN_TEXT, [1, 2], ["公開", "禁止事項"]),
+    # 規程-style 「第1　目的」: 第N and a short title alone on the line
+    (RULES_STYLE, [1, 2, 3], ["目的", "秘密情報の範囲及び取扱いについて", "改定"]),
 ])
 def test_articles_without_article_numbers(text, numbers, titles):
     c = parse_text(text)

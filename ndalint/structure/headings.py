@@ -70,7 +70,7 @@ def opening(scheme: Scheme, texts: list[str], idx: int, last: int | None, clause
         if not m:
             return None
         sub = parse_number(m.group("sub")) if m.group("sub") else None
-        return Opening(parse_number(m.group("num")) or following, m.group("title"), sub)
+        return Opening(parse_number(m.group("num")) or following, m.group("title") or m.group("bare"), sub)
     if scheme == "titled":
         title = section_title(text)
         if title and last is None and TITLE_AT_END.search(re.sub(r"[\s\u3000]", "", title)):

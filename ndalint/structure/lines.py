@@ -11,9 +11,12 @@ import re
 from ndalint.structure.numerals import KANJI_NUMBER
 
 _NUM = rf"[0-9０-９]+|[{KANJI_NUMBER}]+"
+# 第1条, 第1条（目的）, 第3条の2 — and in 規程-style terms 「第1　目的」, a number and a short title alone
+# on the line (a title, not a sentence: no 。 or 、)
 ARTICLE_START = re.compile(
-    rf"^第\s*(?P<num>{_NUM})\s*条(?:\s*の\s*(?P<sub>{_NUM}))?"
+    rf"^第\s*(?P<num>{_NUM})(?:\s*条(?:\s*の\s*(?P<sub>{_NUM}))?"
     r"(?:\s*[（(](?P<title>[^）)\n]{1,40})[）)])?(?=[\s\u3000【［\[]|$|[^ぁ-ゖ及並又若、。・，,])"
+    r"|[ \t\u3000]+(?P<bare>[^。、\s\u3000（）()]{1,24}(?:[（(][^）)\n]{1,20}[）)])?)\s*$)"
 )
 # A heading that names an article without its text: "1条（秘密情報の定義）" (METI Markdown/Word)
 ARTICLE_HEADING = re.compile(rf"^第?\s*(?P<num>{_NUM})\s*条\s*[（(](?P<title>[^）)\n]{{1,40}})[）)]\s*$")
