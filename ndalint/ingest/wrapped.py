@@ -85,14 +85,14 @@ def unwrap(text: str) -> tuple[str, list[Block]] | None:
     lines = text.split("\n")
     col = wrap_column(lines)
     if col is None:
-        if not any(_continues_by_hand(a, b) for a, b in zip(lines, lines[1:])):
-            return None
-        return _join(lines, lambda prev, line: _continues_by_hand(prev, line))
+        return _join(lines, _continues_by_hand)
     return _join(lines, lambda prev, line: _continues(prev, line, col))
 
 
-def _join(lines: list[str], continues) -> tuple[str, list[Block]]:
+def _join(lines: list[str], continues) -> tuple[str, list[Block]] | None:
+    """One block per logical line, ``continues(prev, line)`` deciding each join; None if nothing joined."""
     out = BlockBuilder()
+    joined = 0
     current: str | None = None
     number = 0
     breaks: list[tuple[int, int, int | None]] = []
@@ -101,10 +101,11 @@ def _join(lines: list[str], continues) -> tuple[str, list[Block]]:
             current = current.rstrip(" \t\u3000")
             breaks.append((len(current), i, None))
             current += line.strip(" \t")
+            joined += 1
             continue
         if current is not None:
             out.add(current, number, breaks=tuple(breaks))
         current, number, breaks = line, i, []
     if current is not None:
         out.add(current, number, breaks=tuple(breaks))
-    return out.text, out.blocks
+    return (out.text, out.blocks) if joined else None

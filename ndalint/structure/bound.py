@@ -46,6 +46,7 @@ def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], sig
     """Set ``bound`` and add the sentence that decided it to each bound party's evidence."""
     labelled = [p for p in parties if p.primary and p.origin != "signer"]
     topic_rx = _topic_pattern([p.label for p in parties])
+    addressed_rx = _addressed_pattern([p.label for p in parties])
     unattributed: str | None = None
     for start, end in body:
         lead: list[Party] = []  # who the last sentence that was not an item was about (an item list's 柱書)
@@ -57,7 +58,7 @@ def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], sig
             duty = _duty(sentence)
             if not duty:
                 if not item:
-                    lead = _addressed(sentence, parties) or _about(topic_rx, sentence, parties, labelled)
+                    lead = _addressed(addressed_rx, sentence, parties) or _about(topic_rx, sentence, parties, labelled)
                 continue
             hits = _about(topic_rx, sentence[: duty.start()], parties, labelled)
             if not hits and item:  # 「乙は、秘密情報を次のとおり取り扱う。」 then 「1. 第三者に開示しないこと」
@@ -76,10 +77,16 @@ def mark_bound(parties: list[Party], text: str, body: list[tuple[int, int]], sig
             _bind(addressed, unattributed)
 
 
-def _addressed(sentence: str, parties: list[Party]) -> list[Party]:
-    """The party a lead sentence puts the items on when its topic is someone else: 「甲は、乙に対し、次の
-    事項を求める」「甲は、乙が次の各号のいずれかに該当するときは」."""
-    return [p for p in parties if re.search(rf"(?<![一-龥ァ-ヶ]){re.escape(p.label)}(?:に対し|に対して|が(?:次|以下))", sentence)]
+def _addressed_pattern(labels: list[str]) -> re.Pattern[str]:
+    """「乙に対し」「乙が次の…」: the party a lead sentence puts the items on when its topic is someone
+    else (「甲は、乙に対し、次の事項を求める」「甲は、乙が次の各号のいずれかに該当するときは」)."""
+    names = "|".join(re.escape(x) for x in sorted(set(labels), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<![一-龥ァ-ヶ])({names})(?:に対し|に対して|が(?:次|以下))")
+
+
+def _addressed(rx: re.Pattern[str], sentence: str, parties: list[Party]) -> list[Party]:
+    named = {m.group(1) for m in rx.finditer(sentence)}
+    return [p for p in parties if p.label in named]
 
 
 def _about(rx: re.Pattern[str], words: str, parties: list[Party], labelled: list[Party]) -> list[Party]:

@@ -22,7 +22,7 @@ ARTICLE_START = re.compile(
 ARTICLE_HEADING = re.compile(rf"^第?\s*(?P<num>{_NUM})\s*条\s*[（(](?P<title>[^）)\n]{{1,40}})[）)]\s*$")
 # 「（目的）」「【禁止事項】」「◆◆ 禁止事項 ◆◆」: a title on its own line (decorations on both sides; a bullet is no title)
 TITLE_ONLY = re.compile(r"^(?:\{[^{}\n]{0,10}\}|第\s*[〇○●◯＿_×△]+\s*条)?\s*(?:[（(【]|[◆◇■□★☆▼▽◎]+[\s\u3000]*)"
-                        r"(?P<title>[^】◆◇■□★☆▼▽◎\n]{1,30}?)[\s\u3000]*(?:[）)】]|(?<=[\s\u3000])[◆◇■□★☆▼▽◎]+|(?<=[^\s\u3000])[◆◇■□★☆▼▽◎]+)\s*$")
+                        r"(?P<title>[^】◆◇■□★☆▼▽◎\n]{1,30}?)[\s\u3000]*(?:[）)】]|[◆◇■□★☆▼▽◎]+)\s*$")
 PARAGRAPH_START = re.compile(r"^(?P<num>[0-9０-９]{1,2})(?:[\s\u3000]+|[.．](?![0-9０-９]))")
 ITEM_START = re.compile(
     r"^(?:"
